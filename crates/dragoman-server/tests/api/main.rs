@@ -1,0 +1,8 @@
+//! API tests: each starts the real server on port 0 over a fresh SQLite database, with the
+//! background workers running. All compile into this one test binary.
+
+mod auth;
+mod conversations;
+mod helpers;
+mod inbound;
+mod operations;

@@ -1,0 +1,47 @@
+use crate::helpers::*;
+use dragoman_store::NewJob;
+use serde_json::json;
+
+#[tokio::test]
+async fn health_readiness_metrics_openapi() {
+    let app = spawn_app().await;
+    assert_eq!(reqwest::get(app.url("/healthz")).await.unwrap().status(), 200);
+    assert_eq!(reqwest::get(app.url("/readyz")).await.unwrap().status(), 200);
+    app.post_json("/api/v1/inbound", &chat_message("m-1", "hello, any news on my order?")).await;
+    let metrics = reqwest::get(app.url("/metrics")).await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("dragoman_ingested_messages_total{channel=\"chat\",outcome=\"stored\"} 1"), "{metrics}");
+    assert!(metrics.contains("dragoman_jobs{state=\"queued\"}") || metrics.contains("dragoman_jobs{state=\"done\"}"), "{metrics}");
+
+    let doc: serde_json::Value = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap().json().await.unwrap();
+    for path in ["/api/v1/conversations", "/api/v1/inbound", "/api/v1/inbound/email", "/api/v1/jobs", "/api/v1/auth/login"] {
+        assert!(doc["paths"][path].is_object(), "openapi documents {path}");
+    }
+    let (status, err) = app.get("/api/v1/nope").await;
+    assert_eq!((status, error_code(&err)), (404, "not_found"));
+    let r = app.client.delete(app.url("/api/v1/inbound")).bearer_auth(&app.token).send().await.unwrap();
+    let (status, err) = status_json(r).await;
+    assert_eq!((status, error_code(&err)), (405, "method_not_allowed"));
+}
+
+#[tokio::test]
+async fn dead_jobs_are_visible_and_can_be_retried() {
+    let app = spawn_app().await;
+    let job = NewJob { kind: "enrich".into(), payload: json!({"message_id": 424242}), max_attempts: 1 };
+    let id = app.store.enqueue(&job, now()).await.unwrap();
+    let mut dead = json!([]);
+    for _ in 0..200 {
+        let (status, body) = app.get("/api/v1/jobs?state=dead").await;
+        assert_eq!(status, 200);
+        if !body.as_array().unwrap().is_empty() {
+            dead = body;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(dead[0]["id"], json!(id.0), "{dead}");
+    assert!(dead[0]["last_error"].as_str().unwrap().contains("424242"), "{dead}");
+    let r = app.client.post(app.url(&format!("/api/v1/jobs/{}/retry", id.0))).bearer_auth(&app.token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let (status, err) = app.get("/api/v1/jobs?state=zombie").await;
+    assert_eq!((status, error_code(&err)), (400, "bad_request"));
+}

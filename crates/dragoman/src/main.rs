@@ -1,0 +1,249 @@
+//! The `dragoman` command: runs the server and administers a store.
+//!
+//! Subcommands: `serve` (HTTP API and workers, optionally seeding the demo store),
+//! `import` (raw emails through the real ingest path), `user add`, `token create`.
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use dragoman_core::{LanguageTag, Role, Timestamp};
+use dragoman_server::{Config, auth, demo};
+use dragoman_store::{NewAgent, Store};
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "dragoman", version, about = "Multilingual helpdesk for cross-border e-commerce sellers")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct DbArgs {
+    /// TOML configuration file.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Database URL: `sqlite://dragoman.db` (default) or `postgres://user@host/db`.
+    #[arg(long)]
+    db: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server and background workers.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+        /// Seed a fictitious store (agents, orders, multilingual conversations) if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Import raw RFC 5322 emails (.eml files) through the ingest path.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Files to import.
+        #[arg(long = "eml", required = true, num_args = 1..)]
+        eml: Vec<PathBuf>,
+    },
+    /// Manage agent logins.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a login. The password is read from the first line of standard input.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, agent or partner.
+        #[arg(long, default_value = "agent")]
+        role: String,
+        /// Languages the agent works in, best first, comma-separated.
+        #[arg(long, default_value = "en", value_delimiter = ',')]
+        languages: Vec<String>,
+        /// IANA time zone.
+        #[arg(long, default_value = "UTC")]
+        time_zone: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token and print it (it is shown only once).
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        name: String,
+        /// admin, agent or partner.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DRAGOMAN_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run(cli))
+}
+
+fn load_config(db: &DbArgs) -> Result<Config> {
+    let mut config = Config::load(db.config.as_deref(), std::env::vars())?;
+    if let Some(url) = &db.db {
+        config.db = url.clone();
+    }
+    Ok(config)
+}
+
+async fn open_store(config: &Config) -> Result<Arc<dyn Store>> {
+    dragoman_store::open(&config.db).await.with_context(|| format!("cannot open the database {}", redact(&config.db)))
+}
+
+/// A database URL fit for logs: any password replaced.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn now() -> Timestamp {
+    Timestamp::from_datetime(chrono::Utc::now())
+}
+
+fn parse_role(role: &str) -> Result<Role> {
+    role.parse::<Role>().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve { db, listen, demo } => {
+            let mut config = load_config(&db)?;
+            if let Some(listen) = listen {
+                config.listen = listen;
+            }
+            serve(config, demo).await
+        }
+        Command::Import { db, eml } => {
+            let config = load_config(&db)?;
+            let store = open_store(&config).await?;
+            let limits = config.settings.ingest_limits();
+            for path in eml {
+                let raw = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                let parsed = dragoman_channels::email::parse_email(&raw).with_context(|| format!("{} is not an email", path.display()))?;
+                let warnings = parsed.warnings.clone();
+                let outcome = store.ingest(&parsed.into_inbound(raw), &limits, now()).await?;
+                let what = if outcome.duplicate { "already stored as" } else { "stored as" };
+                println!("{}: {what} message {} in conversation {}", path.display(), outcome.message_id, outcome.conversation_id);
+                for w in warnings {
+                    println!("  warning: {w}");
+                }
+            }
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { db, email, name, role, languages, time_zone } } => {
+            let store = open_store(&load_config(&db)?).await?;
+            let role = parse_role(&role)?;
+            let languages = languages.iter().map(|l| LanguageTag::parse(l)).collect::<Result<Vec<_>, _>>()?;
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password).context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            if password.chars().count() < 10 {
+                bail!("the password (first line of standard input) must have at least 10 characters");
+            }
+            let password_hash = auth::hash_password(password).map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?;
+            let agent = store
+                .create_agent(&NewAgent { name, email, role, languages, time_zone, team_id: None, password_hash: Some(password_hash) }, now())
+                .await?;
+            println!("created {} {} <{}> (id {})", agent.role, agent.name, agent.email, agent.id);
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { db, name, role } } => {
+            let store = open_store(&load_config(&db)?).await?;
+            let role = parse_role(&role)?;
+            let (token, digest) = auth::new_api_token();
+            store.create_api_token(&name, role, &digest, now()).await?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config, with_demo: bool) -> Result<()> {
+    let store = open_store(&config).await?;
+    if with_demo {
+        let hash = |p: &str| auth::hash_password(p).expect("argon2 hashing of a fixed password works");
+        let summary = demo::seed(store.as_ref(), hash, now()).await.context("cannot seed the demo store")?;
+        if summary.seeded {
+            eprintln!("demo store seeded with {} conversations", summary.conversations);
+        } else {
+            eprintln!("database already has agents; demo data not added again");
+        }
+        eprintln!("demo login: {} / {}", summary.admin_email, summary.password);
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    eprintln!("Dragoman is listening on http://{addr}/ (database: {})", redact(&config.db));
+    let state = dragoman_server::app_state(store, config.settings);
+    dragoman_server::serve(listener, state, shutdown_signal()).await?;
+    eprintln!("Dragoman stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(redact("postgres://u:secret@db/x"), "postgres://u:***@db/x");
+        assert_eq!(redact("postgres://u@db/x"), "postgres://u@db/x");
+        assert_eq!(redact("sqlite://dragoman.db"), "sqlite://dragoman.db");
+    }
+}
