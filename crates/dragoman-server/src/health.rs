@@ -9,7 +9,20 @@ use axum::routing::get;
 use dragoman_store::JobState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).route("/metrics", get(metrics))
+    Router::new()
+        .route("/", get(index))
+        .route("/healthz", get(healthz)).route("/readyz", get(readyz)).route("/metrics", get(metrics))
+}
+
+/// Where to go from the root: the API and its description.
+async fn index() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({
+        "name": "Dragoman",
+        "version": env!("CARGO_PKG_VERSION"),
+        "api": "/api/v1",
+        "openapi": "/api/v1/openapi.json",
+        "health": "/healthz",
+    }))
 }
 
 /// The process is up.

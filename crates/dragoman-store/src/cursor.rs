@@ -35,7 +35,11 @@ pub(crate) fn decode<const N: usize>(list: &str, cursor: &str) -> Result<[i64; N
 
 /// Splits `limit + 1` fetched rows into a page's rows and the cursor of the next page: the
 /// extra row only says that there is more.
-pub(crate) fn split_page<R>(mut rows: Vec<R>, limit: usize, cursor_of: impl Fn(&R) -> String) -> (Vec<R>, Option<String>) {
+pub(crate) fn split_page<R>(
+    mut rows: Vec<R>,
+    limit: usize,
+    cursor_of: impl Fn(&R) -> String,
+) -> (Vec<R>, Option<String>) {
     let next = if rows.len() > limit {
         rows.truncate(limit);
         rows.last().map(cursor_of)

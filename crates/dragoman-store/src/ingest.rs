@@ -20,8 +20,7 @@ pub(crate) fn address_key(address: &str) -> String {
 
 /// Tags as stored: trimmed, lower case, no empties, no repeats, sorted.
 pub(crate) fn normalise_tags(tags: &[String]) -> Vec<String> {
-    let mut out: Vec<String> =
-        tags.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect();
+    let mut out: Vec<String> = tags.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect();
     out.sort();
     out.dedup();
     out
@@ -136,9 +135,6 @@ mod tests {
         assert_eq!(plan[0].content, Some(&[1u8; 4][..]));
         assert!(plan[1].content.is_none());
         assert_eq!(plan[1].size, 11);
-        assert_eq!(
-            warnings,
-            ["attachment \"x.jpg\" (11 bytes) is over the 10-byte limit; its content was not kept"]
-        );
+        assert_eq!(warnings, ["attachment \"x.jpg\" (11 bytes) is over the 10-byte limit; its content was not kept"]);
     }
 }

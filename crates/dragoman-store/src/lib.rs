@@ -82,7 +82,12 @@ pub trait Store: Send + Sync + 'static {
     /// Applies routing and analysis results or an agent's corrections (priority, tier,
     /// escalation, intent, team, SLA due time, buyer language, tags). Tags are trimmed,
     /// lower-cased and de-duplicated. Fails with `Invalid` when the team does not exist.
-    async fn update_conversation(&self, id: ConversationId, patch: &ConversationPatch, now: Timestamp) -> Result<Conversation>;
+    async fn update_conversation(
+        &self,
+        id: ConversationId,
+        patch: &ConversationPatch,
+        now: Timestamp,
+    ) -> Result<Conversation>;
     /// Records the detected language of a message, and makes it the conversation's buyer
     /// language when the conversation has none yet.
     async fn record_language(&self, message: MessageId, language: &LanguageTag, confidence: f64) -> Result<()>;
@@ -155,9 +160,7 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
         rest.strip_prefix("//").unwrap_or(rest)
     } else if let Some((scheme, _)) = url.split_once("://") {
         // Only the scheme is echoed: the rest may hold a password.
-        return Err(StoreError::Invalid(format!(
-            "unrecognised database URL scheme {scheme:?}; {ACCEPTED_URLS}"
-        )));
+        return Err(StoreError::Invalid(format!("unrecognised database URL scheme {scheme:?}; {ACCEPTED_URLS}")));
     } else {
         url
     };

@@ -32,6 +32,13 @@ impl PgStore {
 
     /// Connects with options built in code (tests pick a fresh database this way).
     pub async fn connect_with(options: PgConnectOptions) -> Result<Self> {
+        // sqlx prepares every statement. After a few runs PostgreSQL may switch a prepared
+        // statement to one generic plan, which for the inbox is wrong one way or the other: a
+        // rare search word wants the trigram index, a common one wants a walk along the sort
+        // order. Planning each run costs about a millisecond. JIT compilation, meant for
+        // analytics, would add a few hundred to queries whose cost estimate is high only
+        // because LIMIT stops them early.
+        let options = options.options([("plan_cache_mode", "force_custom_plan"), ("jit", "off")]);
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(30))

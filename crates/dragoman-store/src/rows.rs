@@ -4,7 +4,7 @@
 //! that does not parse back into a domain type means the database was written by something
 //! else (or by a bug) and surfaces as [`StoreError::Corrupt`] rather than a panic.
 
-use crate::{ApiToken, Job, JobState, RawMessage, Result, StoreError};
+use crate::{ApiToken, ConversationSort, Job, JobState, RawMessage, Result, StoreError};
 use dragoman_core::*;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -69,8 +69,8 @@ pub(crate) struct ConversationRow {
     intent: Option<String>,
     escalated: bool,
     sla_due_at: Option<i64>,
-    pub sla_sort_key: i64,
-    pub last_message_at: i64,
+    sla_sort_key: i64,
+    last_message_at: i64,
     created_at: i64,
     updated_at: i64,
     message_count: i64,
@@ -78,6 +78,14 @@ pub(crate) struct ConversationRow {
 }
 
 impl ConversationRow {
+    /// The value a list in this order is sorted and paged by (ties broken by id).
+    pub fn sort_key(&self, sort: ConversationSort) -> i64 {
+        match sort {
+            ConversationSort::SlaDue => self.sla_sort_key,
+            ConversationSort::LastActivity => self.last_message_at,
+        }
+    }
+
     pub fn into_conversation(self, tags: Vec<String>) -> Result<Conversation> {
         Ok(Conversation {
             id: ConversationId(self.id),
@@ -382,7 +390,8 @@ impl TeamRow {
     }
 }
 
-pub(crate) const AGENT_COLUMNS: &str = "a.id, a.name, a.email, a.role, a.languages, a.time_zone, a.team_id, a.created_at";
+pub(crate) const AGENT_COLUMNS: &str =
+    "a.id, a.name, a.email, a.role, a.languages, a.time_zone, a.team_id, a.created_at";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct AgentRow {

@@ -14,6 +14,7 @@ use crate::ingest::{PlannedAttachment, address_key, normalise_tags, plan_attachm
 use crate::rows::*;
 use crate::*;
 use async_trait::async_trait;
+use sqlx::error::ErrorKind::{self, ForeignKeyViolation, UniqueViolation};
 use sqlx::{Pool, QueryBuilder};
 use tracing::instrument;
 
@@ -40,7 +41,7 @@ impl SearchIn {
 /// Email threads can carry hundreds of references; the nearest ones decide the thread.
 const MAX_REFERENCES: usize = 100;
 
-fn violation(e: &sqlx::Error) -> Option<sqlx::error::ErrorKind> {
+fn violation(e: &sqlx::Error) -> Option<ErrorKind> {
     match e {
         sqlx::Error::Database(db) => Some(db.kind()),
         _ => None,
@@ -48,20 +49,14 @@ fn violation(e: &sqlx::Error) -> Option<sqlx::error::ErrorKind> {
 }
 
 fn is_unique_violation(e: &StoreError) -> bool {
-    matches!(e, StoreError::Database(e) if violation(e) == Some(sqlx::error::ErrorKind::UniqueViolation))
+    matches!(e, StoreError::Database(e) if violation(e) == Some(UniqueViolation))
 }
 
 /// Turns the violation a caller can act on into an error that says what to do; anything else
 /// stays a database error.
-fn on_violation(
-    e: sqlx::Error,
-    kind: sqlx::error::ErrorKind,
-    to: impl FnOnce() -> StoreError,
-) -> StoreError {
+fn on_violation(e: sqlx::Error, kind: ErrorKind, to: impl FnOnce() -> StoreError) -> StoreError {
     if violation(&e) == Some(kind) { to() } else { e.into() }
 }
-
-use sqlx::error::ErrorKind::{ForeignKeyViolation, UniqueViolation};
 
 fn push_ids<'a>(qb: &mut QueryBuilder<'a, Db>, ids: impl IntoIterator<Item = i64>) {
     let mut list = qb.separated(", ");
@@ -82,12 +77,18 @@ async fn with_tags(conn: &mut Conn, rows: Vec<ConversationRow>) -> Result<Vec<Co
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let mut qb = QueryBuilder::<Db>::new("SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN (");
+    let mut qb =
+        QueryBuilder::<Db>::new("SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN (");
     push_ids(&mut qb, rows.iter().map(|r| r.id));
     qb.push(") ORDER BY tag");
     let tags: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
     let mut tags = Children::group(tags);
-    rows.into_iter().map(|r| { let t = tags.take(r.id); r.into_conversation(t) }).collect()
+    rows.into_iter()
+        .map(|r| {
+            let t = tags.take(r.id);
+            r.into_conversation(t)
+        })
+        .collect()
 }
 
 async fn load_conversation(conn: &mut Conn, id: ConversationId) -> Result<Conversation> {
@@ -142,16 +143,62 @@ fn push_conversation_filters<'a>(qb: &mut QueryBuilder<'a, Db>, q: &'a Conversat
     if let Some(escalated) = q.escalated {
         qb.push(" AND c.escalated = ").push_bind(escalated);
     }
+    if let Some(tier) = q.tier {
+        qb.push(" AND c.tier = ").push_bind(tier.as_str());
+    }
     if let Some(tag) = q.tag.as_deref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) {
         qb.push(" AND c.id IN (SELECT conversation_id FROM conversation_tags WHERE tag = ").push_bind(tag).push(")");
     }
-    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        qb.push(" AND c.id IN (SELECT m.conversation_id FROM messages m WHERE ");
-        push_text_match(qb, SearchIn::Messages, text);
-        qb.push(" UNION SELECT m.conversation_id FROM translations t JOIN messages m ON m.id = t.message_id WHERE ");
-        push_text_match(qb, SearchIn::Translations, text);
+}
+
+/// The parts of a conversation list query that follow from its sort order.
+struct ListOrder {
+    /// Tags the cursor, so a cursor of one order is refused by the other.
+    list: &'static str,
+    column: &'static str,
+    /// The keyset comparison for "after the cursor".
+    after: &'static str,
+    direction: &'static str,
+}
+
+fn list_order(sort: ConversationSort) -> ListOrder {
+    match sort {
+        ConversationSort::SlaDue => ListOrder { list: "sla", column: "c.sla_sort_key", after: ">", direction: "ASC" },
+        ConversationSort::LastActivity => {
+            ListOrder { list: "act", column: "c.last_message_at", after: "<", direction: "DESC" }
+        }
+    }
+}
+
+/// Up to `fetch` rows of a conversation list after the keyset position `after`, optionally
+/// only those with text matching in one place.
+async fn conversation_rows(
+    conn: &mut Conn,
+    q: &ConversationQuery,
+    search: Option<(SearchIn, &str)>,
+    after: Option<[i64; 2]>,
+    fetch: usize,
+) -> Result<Vec<ConversationRow>> {
+    let order = list_order(q.sort);
+    let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE TRUE"));
+    push_conversation_filters(&mut qb, q);
+    if let Some((target, text)) = search {
+        qb.push(match target {
+            SearchIn::Messages => " AND c.id IN (SELECT m.conversation_id FROM messages m WHERE ",
+            SearchIn::Translations => {
+                " AND c.id IN (SELECT m.conversation_id FROM translations t JOIN messages m ON m.id = t.message_id WHERE "
+            }
+        });
+        push_text_match(&mut qb, target, text);
         qb.push(")");
     }
+    if let Some([key, id]) = after {
+        qb.push(format!(" AND ({}, c.id) {} (", order.column, order.after));
+        qb.push_bind(key).push(", ").push_bind(id).push(")");
+    }
+    qb.push(format!(" ORDER BY {col} {dir}, c.id {dir} LIMIT ", col = order.column, dir = order.direction));
+    qb.push_bind(fetch as i64);
+    Ok(qb.build_query_as().fetch_all(conn).await?)
 }
 
 // --- messages ----------------------------------------------------------------------------
@@ -177,7 +224,8 @@ async fn load_messages(conn: &mut Conn, of: MessagesOf) -> Result<Vec<Message>> 
          WHERE message_id IN (SELECT m.id FROM messages m WHERE {filter}) ORDER BY language"
     );
     let translations: Vec<TranslationRow> = sqlx::query_as(&sql).bind(id).fetch_all(&mut *conn).await?;
-    let mut translations = Children::group(translations.into_iter().map(TranslationRow::into_translation).collect::<Result<Vec<_>>>()?);
+    let mut translations =
+        Children::group(translations.into_iter().map(TranslationRow::into_translation).collect::<Result<Vec<_>>>()?);
     let sql = format!(
         "SELECT {ATTACHMENT_COLUMNS} FROM attachments \
          WHERE message_id IN (SELECT m.id FROM messages m WHERE {filter}) ORDER BY id"
@@ -261,7 +309,12 @@ async fn insert_attachment(conn: &mut Conn, message_id: i64, a: &PlannedAttachme
 
 // --- ingest ------------------------------------------------------------------------------
 
-async fn ingest_once(pool: &Pool<Db>, msg: &InboundMessage, limits: &IngestLimits, now: Timestamp) -> Result<IngestOutcome> {
+async fn ingest_once(
+    pool: &Pool<Db>,
+    msg: &InboundMessage,
+    limits: &IngestLimits,
+    now: Timestamp,
+) -> Result<IngestOutcome> {
     let channel = msg.channel.as_str();
     let mut tx = begin_write(pool).await?;
 
@@ -324,10 +377,15 @@ async fn ingest_once(pool: &Pool<Db>, msg: &InboundMessage, limits: &IngestLimit
     for attachment in &attachments {
         insert_attachment(&mut tx, message_id, attachment).await?;
     }
-    let enrich = NewJob { kind: "enrich".into(), payload: serde_json::json!({ "message_id": message_id }), max_attempts: 5 };
+    let enrich =
+        NewJob { kind: "enrich".into(), payload: serde_json::json!({ "message_id": message_id }), max_attempts: 5 };
     insert_job(&mut tx, &enrich, now).await?;
     tx.commit().await?;
-    Ok(IngestOutcome { conversation_id: ConversationId(conversation_id), message_id: MessageId(message_id), duplicate: false })
+    Ok(IngestOutcome {
+        conversation_id: ConversationId(conversation_id),
+        message_id: MessageId(message_id),
+        duplicate: false,
+    })
 }
 
 async fn customer_for_sender(conn: &mut Conn, msg: &InboundMessage, now: Timestamp) -> Result<Option<i64>> {
@@ -378,7 +436,12 @@ async fn find_thread(conn: &mut Conn, msg: &InboundMessage) -> Result<Option<Con
     Ok(row)
 }
 
-async fn thread_into_conversation(conn: &mut Conn, msg: &InboundMessage, customer_id: Option<i64>, now: Timestamp) -> Result<i64> {
+async fn thread_into_conversation(
+    conn: &mut Conn,
+    msg: &InboundMessage,
+    customer_id: Option<i64>,
+    now: Timestamp,
+) -> Result<i64> {
     if let Some(key) = &msg.thread.thread_key {
         lock_thread(conn, msg.channel.as_str(), key).await?;
     }
@@ -463,18 +526,27 @@ async fn with_aliases(conn: &mut Conn, rows: Vec<CustomerRow>) -> Result<Vec<Cus
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let mut qb = QueryBuilder::<Db>::new("SELECT customer_id, channel, address FROM customer_aliases WHERE customer_id IN (");
+    let mut qb =
+        QueryBuilder::<Db>::new("SELECT customer_id, channel, address FROM customer_aliases WHERE customer_id IN (");
     push_ids(&mut qb, rows.iter().map(|r| r.id));
     qb.push(") ORDER BY id");
     let aliases: Vec<AliasRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
     let mut aliases = Children::group(aliases.into_iter().map(AliasRow::into_alias).collect::<Result<Vec<_>>>()?);
-    rows.into_iter().map(|r| { let a = aliases.take(r.id); r.into_customer(a) }).collect()
+    rows.into_iter()
+        .map(|r| {
+            let a = aliases.take(r.id);
+            r.into_customer(a)
+        })
+        .collect()
 }
 
 async fn load_customer(conn: &mut Conn, id: CustomerId) -> Result<Customer> {
     let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1");
-    let row: CustomerRow =
-        sqlx::query_as(&sql).bind(id.0).fetch_optional(&mut *conn).await?.ok_or_else(|| StoreError::not_found("customer", id))?;
+    let row: CustomerRow = sqlx::query_as(&sql)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("customer", id))?;
     Ok(with_aliases(conn, vec![row]).await?.remove(0))
 }
 
@@ -506,23 +578,34 @@ async fn with_items(conn: &mut Conn, rows: Vec<OrderRow>) -> Result<Vec<Order>> 
 
 async fn load_order(conn: &mut Conn, id: OrderId) -> Result<Order> {
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
-    let row: OrderRow =
-        sqlx::query_as(&sql).bind(id.0).fetch_optional(&mut *conn).await?.ok_or_else(|| StoreError::not_found("order", id))?;
+    let row: OrderRow = sqlx::query_as(&sql)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("order", id))?;
     Ok(with_items(conn, vec![row]).await?.remove(0))
 }
 
 /// Marketplaces number orders independently; when two share a number, the most recently
 /// updated is the likelier subject of a new message.
 async fn find_order_id(conn: &mut Conn, order_number: &str) -> Result<Option<i64>> {
-    let id = sqlx::query_scalar("SELECT id FROM orders WHERE order_number = $1 ORDER BY updated_at DESC, id DESC LIMIT 1")
-        .bind(order_number.trim())
-        .fetch_optional(conn)
-        .await?;
+    let id =
+        sqlx::query_scalar("SELECT id FROM orders WHERE order_number = $1 ORDER BY updated_at DESC, id DESC LIMIT 1")
+            .bind(order_number.trim())
+            .fetch_optional(conn)
+            .await?;
     Ok(id)
 }
 
 /// A page of a table listed newest first by id.
-async fn newest_first<R>(pool: &Pool<Db>, list: &str, columns: &str, table: &str, page: &PageRequest, id_of: impl Fn(&R) -> i64) -> Result<(Vec<R>, Option<String>)>
+async fn newest_first<R>(
+    pool: &Pool<Db>,
+    list: &str,
+    columns: &str,
+    table: &str,
+    page: &PageRequest,
+    id_of: impl Fn(&R) -> i64,
+) -> Result<(Vec<R>, Option<String>)>
 where
     R: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
 {
@@ -541,7 +624,11 @@ where
 
 async fn load_agent(conn: &mut Conn, id: AgentId) -> Result<Agent> {
     let sql = format!("SELECT {AGENT_COLUMNS} FROM agents a WHERE a.id = $1");
-    let row: AgentRow = sqlx::query_as(&sql).bind(id.0).fetch_optional(conn).await?.ok_or_else(|| StoreError::not_found("agent", id))?;
+    let row: AgentRow = sqlx::query_as(&sql)
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("agent", id))?;
     row.into_agent()
 }
 
@@ -588,29 +675,34 @@ impl Store for Impl {
 
     #[instrument(skip_all)]
     async fn list_conversations(&self, q: &ConversationQuery) -> Result<Page<Conversation>> {
-        let (list, key, cmp, order) = match q.sort {
-            ConversationSort::SlaDue => ("sla", "c.sla_sort_key", ">", "ASC"),
-            ConversationSort::LastActivity => ("act", "c.last_message_at", "<", "DESC"),
-        };
+        let order = list_order(q.sort);
         let limit = q.page.effective_limit() as usize;
-        let mut qb = QueryBuilder::<Db>::new(format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE TRUE"));
-        push_conversation_filters(&mut qb, q);
-        if let Some(c) = &q.page.cursor {
-            let [after_key, after_id] = cursor::decode(list, c)?;
-            qb.push(format!(" AND ({key}, c.id) {cmp} ("));
-            qb.push_bind(after_key).push(", ").push_bind(after_id).push(")");
-        }
-        qb.push(format!(" ORDER BY {key} {order}, c.id {order} LIMIT "));
-        qb.push_bind(limit as i64 + 1);
+        let after = q.page.cursor.as_deref().map(|c| cursor::decode(order.list, c)).transpose()?;
         let mut conn = self.pool.acquire().await?;
-        let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
-        let (rows, next_cursor) = cursor::split_page(rows, limit, |r| {
-            let key = match q.sort {
-                ConversationSort::SlaDue => r.sla_sort_key,
-                ConversationSort::LastActivity => r.last_message_at,
-            };
-            cursor::encode(list, [key, r.id])
-        });
+        let rows = match q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => conversation_rows(&mut conn, q, None, after, limit + 1).await?,
+            // Matches in the original and in translations are fetched apart and merged: each is
+            // then a plain semi-join, which the planner runs from the text index for a rare
+            // word and along the sort order for a common one (one query with a UNION inside
+            // always collects every match first). The first rows of the union are among the
+            // first rows of each part.
+            Some(text) => {
+                let mut rows =
+                    conversation_rows(&mut conn, q, Some((SearchIn::Messages, text)), after, limit + 1).await?;
+                rows.extend(
+                    conversation_rows(&mut conn, q, Some((SearchIn::Translations, text)), after, limit + 1).await?,
+                );
+                rows.sort_by_key(|r| (r.sort_key(q.sort), r.id));
+                if q.sort == ConversationSort::LastActivity {
+                    rows.reverse();
+                }
+                rows.dedup_by_key(|r| r.id);
+                rows.truncate(limit + 1);
+                rows
+            }
+        };
+        let (rows, next_cursor) =
+            cursor::split_page(rows, limit, |r| cursor::encode(order.list, [r.sort_key(q.sort), r.id]));
         Ok(Page { items: with_tags(&mut conn, rows).await?, next_cursor })
     }
 
@@ -718,15 +810,20 @@ impl Store for Impl {
     }
 
     #[instrument(skip_all, fields(%id))]
-    async fn update_conversation(&self, id: ConversationId, patch: &ConversationPatch, now: Timestamp) -> Result<Conversation> {
+    async fn update_conversation(
+        &self,
+        id: ConversationId,
+        patch: &ConversationPatch,
+        now: Timestamp,
+    ) -> Result<Conversation> {
         let mut tx = begin_write(&self.pool).await?;
         if !exists(&mut tx, "conversations", id.0).await? {
             return Err(StoreError::not_found("conversation", id));
         }
-        if let Some(Some(team)) = patch.team_id {
-            if !exists(&mut tx, "teams", team.0).await? {
-                return Err(StoreError::Invalid(format!("team {team} does not exist")));
-            }
+        if let Some(Some(team)) = patch.team_id
+            && !exists(&mut tx, "teams", team.0).await?
+        {
+            return Err(StoreError::Invalid(format!("team {team} does not exist")));
         }
         let mut qb = QueryBuilder::<Db>::new("UPDATE conversations SET updated_at = ");
         qb.push_bind(now.0);
@@ -754,7 +851,10 @@ impl Store for Impl {
         qb.push(" WHERE id = ").push_bind(id.0);
         qb.build().execute(&mut *tx).await?;
         if let Some(tags) = &patch.tags {
-            sqlx::query("DELETE FROM conversation_tags WHERE conversation_id = $1").bind(id.0).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM conversation_tags WHERE conversation_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
             for tag in normalise_tags(tags) {
                 sqlx::query("INSERT INTO conversation_tags (conversation_id, tag) VALUES ($1, $2)")
                     .bind(id.0)
@@ -842,11 +942,12 @@ impl Store for Impl {
 
     #[instrument(skip_all, fields(%id))]
     async fn raw_message(&self, id: RawMessageId) -> Result<RawMessage> {
-        let row: RawRow = sqlx::query_as("SELECT id, media_type, bytes, sha256, received_at FROM raw_messages WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::not_found("raw message", id))?;
+        let row: RawRow =
+            sqlx::query_as("SELECT id, media_type, bytes, sha256, received_at FROM raw_messages WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| StoreError::not_found("raw message", id))?;
         Ok(row.into())
     }
 
@@ -875,7 +976,8 @@ impl Store for Impl {
 
     #[instrument(skip_all)]
     async fn list_customers(&self, page: &PageRequest) -> Result<Page<Customer>> {
-        let (rows, next_cursor) = newest_first(&self.pool, "cus", CUSTOMER_COLUMNS, "customers", page, |r: &CustomerRow| r.id).await?;
+        let (rows, next_cursor) =
+            newest_first(&self.pool, "cus", CUSTOMER_COLUMNS, "customers", page, |r: &CustomerRow| r.id).await?;
         Ok(Page { items: with_aliases(&mut *self.pool.acquire().await?, rows).await?, next_cursor })
     }
 
@@ -968,27 +1070,32 @@ impl Store for Impl {
 
     #[instrument(skip_all)]
     async fn list_orders(&self, page: &PageRequest) -> Result<Page<Order>> {
-        let (rows, next_cursor) = newest_first(&self.pool, "ord", ORDER_COLUMNS, "orders", page, |r: &OrderRow| r.id).await?;
+        let (rows, next_cursor) =
+            newest_first(&self.pool, "ord", ORDER_COLUMNS, "orders", page, |r: &OrderRow| r.id).await?;
         Ok(Page { items: with_items(&mut *self.pool.acquire().await?, rows).await?, next_cursor })
     }
 
     #[instrument(skip_all)]
     async fn create_team(&self, name: &str, working_language: &LanguageTag) -> Result<Team> {
         let name = name.trim();
-        let row: TeamRow =
-            sqlx::query_as("INSERT INTO teams (name, working_language) VALUES ($1, $2) RETURNING id, name, working_language")
-                .bind(name)
-                .bind(working_language.as_str())
-                .fetch_one(&self.pool)
-                .await
-                .map_err(|e| on_violation(e, UniqueViolation, || StoreError::Conflict(format!("a team named {name:?} already exists"))))?;
+        let row: TeamRow = sqlx::query_as(
+            "INSERT INTO teams (name, working_language) VALUES ($1, $2) RETURNING id, name, working_language",
+        )
+        .bind(name)
+        .bind(working_language.as_str())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| {
+            on_violation(e, UniqueViolation, || StoreError::Conflict(format!("a team named {name:?} already exists")))
+        })?;
         row.into_team()
     }
 
     #[instrument(skip_all)]
     async fn list_teams(&self) -> Result<Vec<Team>> {
-        let rows: Vec<TeamRow> =
-            sqlx::query_as("SELECT id, name, working_language FROM teams ORDER BY name, id").fetch_all(&self.pool).await?;
+        let rows: Vec<TeamRow> = sqlx::query_as("SELECT id, name, working_language FROM teams ORDER BY name, id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.into_iter().map(TeamRow::into_team).collect()
     }
 
@@ -1035,7 +1142,8 @@ impl Store for Impl {
     #[instrument(skip_all)]
     async fn agent_credentials(&self, email: &str) -> Result<Option<(Agent, String)>> {
         let sql = format!("SELECT {AGENT_COLUMNS}, a.password_hash FROM agents a WHERE a.email = $1");
-        let row: Option<CredentialsRow> = sqlx::query_as(&sql).bind(address_key(email)).fetch_optional(&self.pool).await?;
+        let row: Option<CredentialsRow> =
+            sqlx::query_as(&sql).bind(address_key(email)).fetch_optional(&self.pool).await?;
         match row {
             Some(CredentialsRow { agent, password_hash: Some(hash) }) => Ok(Some((agent.into_agent()?, hash))),
             _ => Ok(None),
@@ -1045,7 +1153,10 @@ impl Store for Impl {
     #[instrument(skip_all)]
     async fn create_session(&self, session: &NewSession) -> Result<()> {
         // Logins are rare next to requests: a good moment to forget sessions that ran out.
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(session.created_at.0).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(session.created_at.0)
+            .execute(&self.pool)
+            .await?;
         sqlx::query(
             "INSERT INTO sessions (token_sha256, agent_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -1070,9 +1181,12 @@ impl Store for Impl {
             "SELECT {AGENT_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN agents a ON a.id = s.agent_id \
              WHERE s.token_sha256 = $1 AND s.expires_at > $2"
         );
-        let row: Option<SessionRow> = sqlx::query_as(&sql).bind(token_sha256).bind(now.0).fetch_optional(&self.pool).await?;
-        row.map(|r| Ok(Session { agent: r.agent.into_agent()?, csrf_token: r.csrf_token, expires_at: Timestamp(r.expires_at) }))
-            .transpose()
+        let row: Option<SessionRow> =
+            sqlx::query_as(&sql).bind(token_sha256).bind(now.0).fetch_optional(&self.pool).await?;
+        row.map(|r| {
+            Ok(Session { agent: r.agent.into_agent()?, csrf_token: r.csrf_token, expires_at: Timestamp(r.expires_at) })
+        })
+        .transpose()
     }
 
     #[instrument(skip_all)]
@@ -1093,7 +1207,11 @@ impl Store for Impl {
         .bind(now.0)
         .fetch_one(&self.pool)
         .await
-        .map_err(|e| on_violation(e, UniqueViolation, || StoreError::Conflict("an API token with this digest already exists".into())))?;
+        .map_err(|e| {
+            on_violation(e, UniqueViolation, || {
+                StoreError::Conflict("an API token with this digest already exists".into())
+            })
+        })?;
         row.into_token()
     }
 
@@ -1123,7 +1241,10 @@ impl Store for Impl {
         let mut qb = QueryBuilder::<Db>::new(
             "WITH picked AS MATERIALIZED (SELECT id FROM jobs WHERE ((state = 'queued' AND run_at <= ",
         );
-        qb.push_bind(now.0).push(") OR (state = 'running' AND locked_until < ").push_bind(now.0).push(")) AND kind IN (");
+        qb.push_bind(now.0)
+            .push(") OR (state = 'running' AND locked_until < ")
+            .push_bind(now.0)
+            .push(")) AND kind IN (");
         let mut list = qb.separated(", ");
         for kind in kinds {
             list.push_bind(*kind);
@@ -1156,11 +1277,12 @@ impl Store for Impl {
     #[instrument(skip_all, fields(%id))]
     async fn fail_job(&self, id: JobId, error: &str, now: Timestamp) -> Result<JobState> {
         let mut tx = begin_write(&self.pool).await?;
-        let (attempts, max_attempts): (i64, i64) = sqlx::query_as("SELECT attempts, max_attempts FROM jobs WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::not_found("job", id))?;
+        let (attempts, max_attempts): (i64, i64) =
+            sqlx::query_as("SELECT attempts, max_attempts FROM jobs WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::not_found("job", id))?;
         let (state, run_at) = if attempts >= max_attempts {
             (JobState::Dead, now)
         } else {
@@ -1215,7 +1337,8 @@ impl Store for Impl {
 
     #[instrument(skip_all)]
     async fn job_counts(&self) -> Result<Vec<(JobState, i64)>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetch_all(&self.pool).await?;
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetch_all(&self.pool).await?;
         let mut counts: Vec<(JobState, i64)> = JobState::ALL.iter().map(|s| (*s, 0)).collect();
         for (state, n) in rows {
             let state = job_state(&state)?;
