@@ -89,9 +89,9 @@ impl JsonInbound {
             .attachments
             .into_iter()
             .map(|a| {
-                let data = base64::engine::general_purpose::STANDARD
-                    .decode(a.content_base64.trim())
-                    .map_err(|e| JsonInboundError::Attachment { filename: a.filename.clone(), reason: e.to_string() })?;
+                let data = base64::engine::general_purpose::STANDARD.decode(a.content_base64.trim()).map_err(|e| {
+                    JsonInboundError::Attachment { filename: a.filename.clone(), reason: e.to_string() }
+                })?;
                 Ok(InboundAttachment {
                     content_type: a.content_type.unwrap_or_else(|| "application/octet-stream".into()),
                     filename: a.filename,
@@ -112,7 +112,11 @@ impl JsonInbound {
             channel: self.channel,
             marketplace: self.marketplace,
             external_id,
-            thread: ThreadHints { thread_key: self.thread_key.filter(|k| !k.trim().is_empty()), rfc_message_id: None, references },
+            thread: ThreadHints {
+                thread_key: self.thread_key.filter(|k| !k.trim().is_empty()),
+                rfc_message_id: None,
+                references,
+            },
             sender,
             sender_name: self.sender_name,
             subject: self.subject,
@@ -157,7 +161,8 @@ mod tests {
 
     #[test]
     fn text_comes_from_html_when_absent() {
-        let m = parse(r#"{"channel":"email","external_id":"x","sender":"a@b.de","html":"<p>Hallo <b>Welt</b></p>"}"#).unwrap();
+        let m = parse(r#"{"channel":"email","external_id":"x","sender":"a@b.de","html":"<p>Hallo <b>Welt</b></p>"}"#)
+            .unwrap();
         assert_eq!(m.body_text, "Hallo Welt");
     }
 
@@ -171,8 +176,17 @@ mod tests {
             Err(JsonInboundError::Attachment { .. })
         ));
         let long = "x".repeat(513);
-        assert_eq!(parse(&base(&format!(r#""external_id":"{long}","text":"hi""#))), Err(JsonInboundError::ExternalIdTooLong(513)));
-        assert!(serde_json::from_str::<JsonInbound>(r#"{"channel":"fax","external_id":"1","sender":"v","text":"hi"}"#).is_err());
-        assert!(serde_json::from_str::<JsonInbound>(r#"{"channel":"chat","external_id":"1","sender":"v","txt":"hi"}"#).is_err());
+        assert_eq!(
+            parse(&base(&format!(r#""external_id":"{long}","text":"hi""#))),
+            Err(JsonInboundError::ExternalIdTooLong(513))
+        );
+        assert!(
+            serde_json::from_str::<JsonInbound>(r#"{"channel":"fax","external_id":"1","sender":"v","text":"hi"}"#)
+                .is_err()
+        );
+        assert!(
+            serde_json::from_str::<JsonInbound>(r#"{"channel":"chat","external_id":"1","sender":"v","txt":"hi"}"#)
+                .is_err()
+        );
     }
 }

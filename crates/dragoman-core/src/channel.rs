@@ -63,16 +63,11 @@ pub struct Marketplace(String);
 impl Marketplace {
     pub fn parse(s: &str) -> Result<Self, ParseError> {
         let s = s.trim().to_ascii_lowercase();
-        let ok = !s.is_empty()
-            && s.len() <= 64
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        let ok = !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
         if ok {
             Ok(Self(s))
         } else {
-            Err(ParseError::new(
-                "marketplace",
-                format!("{s:?} should look like \"amazon.de\" or \"shopify\""),
-            ))
+            Err(ParseError::new("marketplace", format!("{s:?} should look like \"amazon.de\" or \"shopify\"")))
         }
     }
 

@@ -55,9 +55,6 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(what: &'static str, reason: impl Into<String>) -> Self {
-        Self {
-            what,
-            reason: reason.into(),
-        }
+        Self { what, reason: reason.into() }
     }
 }

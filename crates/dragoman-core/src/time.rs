@@ -63,10 +63,7 @@ mod tests {
         let t = Timestamp(1_717_600_000_123);
         assert_eq!(t.to_rfc3339(), "2024-06-05T15:06:40.123Z");
         assert_eq!(Timestamp::parse_rfc3339(&t.to_rfc3339()).unwrap(), t);
-        assert_eq!(
-            Timestamp::parse_rfc3339("2024-06-05T17:06:40.123+02:00").unwrap(),
-            t
-        );
+        assert_eq!(Timestamp::parse_rfc3339("2024-06-05T17:06:40.123+02:00").unwrap(), t);
         assert!(Timestamp::parse_rfc3339("yesterday").is_err());
     }
 }

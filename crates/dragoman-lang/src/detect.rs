@@ -20,7 +20,8 @@ pub fn detect(text: &str) -> Detection {
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     let undetermined = Detection { language: LanguageTag::undetermined(), confidence: 0.0 };
     let Some(info) = whatlang::detect(text) else { return undetermined };
-    let script_decides = matches!(info.script(), whatlang::Script::Hangul | whatlang::Script::Hiragana | whatlang::Script::Katakana);
+    let script_decides =
+        matches!(info.script(), whatlang::Script::Hangul | whatlang::Script::Hiragana | whatlang::Script::Katakana);
     if letters < MIN_LETTERS && !script_decides {
         return undetermined;
     }

@@ -6,8 +6,8 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{Method, header};
@@ -37,10 +37,7 @@ impl Principal {
         if self.role.satisfies(needed) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(format!(
-                "this needs the {needed} role; you are signed in as {}",
-                self.role
-            )))
+            Err(ApiError::Forbidden(format!("this needs the {needed} role; you are signed in as {}", self.role)))
         }
     }
 
@@ -55,15 +52,18 @@ impl FromRequestParts<AppState> for Principal {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let now = state.now();
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
-            let token = value
-                .to_str()
-                .ok()
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim)
-                .ok_or_else(|| ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into()))?;
+            let token =
+                value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim).ok_or_else(|| {
+                    ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into())
+                })?;
             let found = state.store.find_api_token(&sha256_hex(token)).await?;
-            let token = found.ok_or_else(|| ApiError::Unauthorized("this API token is not valid (revoked or mistyped)".into()))?;
-            return Ok(Principal { role: token.role, agent: None, label: format!("token:{} ({})", token.id, token.name) });
+            let token = found
+                .ok_or_else(|| ApiError::Unauthorized("this API token is not valid (revoked or mistyped)".into()))?;
+            return Ok(Principal {
+                role: token.role,
+                agent: None,
+                label: format!("token:{} ({})", token.id, token.name),
+            });
         }
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(cookie) = jar.get(SESSION_COOKIE) else {

@@ -59,7 +59,8 @@ pub struct DemoSummary {
 /// Seeds the demo store unless the database already has agents. `hash` turns the demo
 /// password into a stored hash (the caller owns the hashing policy).
 pub async fn seed(store: &dyn Store, hash: impl Fn(&str) -> String, now: Timestamp) -> Result<DemoSummary, StoreError> {
-    let mut summary = DemoSummary { admin_email: AGENTS[0].1, password: DEMO_PASSWORD, conversations: 0, seeded: false };
+    let mut summary =
+        DemoSummary { admin_email: AGENTS[0].1, password: DEMO_PASSWORD, conversations: 0, seeded: false };
     if !store.list_agents().await?.is_empty() {
         return Ok(summary);
     }
@@ -95,7 +96,8 @@ pub async fn seed(store: &dyn Store, hash: impl Fn(&str) -> String, now: Timesta
         arrival += 1;
     }
     for line in MESSAGES.lines().filter(|l| !l.trim().is_empty()) {
-        let sample: SampleMessage = serde_json::from_str(line).map_err(|e| StoreError::Corrupt(format!("demo message: {e}")))?;
+        let sample: SampleMessage =
+            serde_json::from_str(line).map_err(|e| StoreError::Corrupt(format!("demo message: {e}")))?;
         let message = sample_inbound(&sample);
         seed_order(store, &message.order_numbers, message.marketplace.as_ref(), now).await?;
         store.ingest(&message, &limits, minutes_ago(arrival)).await?;
@@ -148,7 +150,12 @@ fn sample_inbound(sample: &SampleMessage) -> InboundMessage {
 }
 
 /// One plausible order per order number, so conversations link to something real.
-async fn seed_order(store: &dyn Store, numbers: &[String], marketplace: Option<&Marketplace>, now: Timestamp) -> Result<(), StoreError> {
+async fn seed_order(
+    store: &dyn Store,
+    numbers: &[String],
+    marketplace: Option<&Marketplace>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     for (i, number) in numbers.iter().enumerate() {
         let shipped = number.bytes().map(u64::from).sum::<u64>() % 2 == 0;
         let marketplace = marketplace.cloned().unwrap_or_else(|| Marketplace::parse("shopify").expect("valid"));

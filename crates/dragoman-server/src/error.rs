@@ -105,7 +105,9 @@ impl From<JsonRejection> for ApiError {
                 ApiError::UnsupportedMediaType("send the body as JSON with `Content-Type: application/json`".into())
             }
             JsonRejection::BytesRejection(b) => b.into(),
-            JsonRejection::JsonSyntaxError(e) => ApiError::InvalidJson(format!("the body is not valid JSON: {}", e.body_text())),
+            JsonRejection::JsonSyntaxError(e) => {
+                ApiError::InvalidJson(format!("the body is not valid JSON: {}", e.body_text()))
+            }
             JsonRejection::JsonDataError(e) => ApiError::Unprocessable(e.body_text()),
             other => ApiError::BadRequest(other.body_text()),
         }

@@ -11,7 +11,9 @@ use dragoman_store::JobState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
-        .route("/healthz", get(healthz)).route("/readyz", get(readyz)).route("/metrics", get(metrics))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
 }
 
 /// Where to go from the root: the API and its description.

@@ -40,14 +40,20 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .merge(health::routes())
         .fallback(|| async { ApiError::NotFound("no such page".into()) })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed("this route does not accept that method".into()) })
+        .method_not_allowed_fallback(|| async {
+            ApiError::MethodNotAllowed("this route does not accept that method".into())
+        })
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// Serves HTTP on `listener` and runs the workers until `shutdown` completes.
-pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let mut workers = worker::spawn(state.clone());
     let result = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
     workers.abort_all();

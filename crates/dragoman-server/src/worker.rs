@@ -72,9 +72,17 @@ async fn enrich(state: &AppState, job: &Job) -> Result<(), String> {
         .and_then(serde_json::Value::as_i64)
         .ok_or_else(|| format!("payload {} has no message_id", job.payload))?;
     let message = state.store.get_message(MessageId(id)).await.map_err(|e| e.to_string())?;
-    let text = if message.body_text.trim().is_empty() { message.subject.clone().unwrap_or_default() } else { message.body_text.clone() };
+    let text = if message.body_text.trim().is_empty() {
+        message.subject.clone().unwrap_or_default()
+    } else {
+        message.body_text.clone()
+    };
     let detection = dragoman_lang::detect(&text);
-    state.store.record_language(message.id, &detection.language, detection.confidence).await.map_err(|e| e.to_string())?;
+    state
+        .store
+        .record_language(message.id, &detection.language, detection.confidence)
+        .await
+        .map_err(|e| e.to_string())?;
     state.store.set_enrichment_state(message.id, EnrichmentState::Done).await.map_err(|e| e.to_string())?;
     Ok(())
 }

@@ -466,8 +466,12 @@ async fn list_filters_each_field(store: Arc<dyn Store>) {
         },
     )
     .await;
-    patch(&store, c3, ConversationPatch { buyer_language: de.clone(), tier: Some(Tier::Partner), ..Default::default() })
-        .await;
+    patch(
+        &store,
+        c3,
+        ConversationPatch { buyer_language: de.clone(), tier: Some(Tier::Partner), ..Default::default() },
+    )
+    .await;
 
     let q = ConversationQuery::default;
     assert_eq!(list(&store, q()).await, [c1, c2, c3]);

@@ -101,7 +101,8 @@ enum TokenCommand {
 fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("DRAGOMAN_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("DRAGOMAN_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -158,11 +159,17 @@ async fn run(cli: Cli) -> Result<()> {
             let limits = config.settings.ingest_limits();
             for path in eml {
                 let raw = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-                let parsed = dragoman_channels::email::parse_email(&raw).with_context(|| format!("{} is not an email", path.display()))?;
+                let parsed = dragoman_channels::email::parse_email(&raw)
+                    .with_context(|| format!("{} is not an email", path.display()))?;
                 let warnings = parsed.warnings.clone();
                 let outcome = store.ingest(&parsed.into_inbound(raw), &limits, now()).await?;
                 let what = if outcome.duplicate { "already stored as" } else { "stored as" };
-                println!("{}: {what} message {} in conversation {}", path.display(), outcome.message_id, outcome.conversation_id);
+                println!(
+                    "{}: {what} message {} in conversation {}",
+                    path.display(),
+                    outcome.message_id,
+                    outcome.conversation_id
+                );
                 for w in warnings {
                     println!("  warning: {w}");
                 }
@@ -179,9 +186,21 @@ async fn run(cli: Cli) -> Result<()> {
             if password.chars().count() < 10 {
                 bail!("the password (first line of standard input) must have at least 10 characters");
             }
-            let password_hash = auth::hash_password(password).map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?;
+            let password_hash =
+                auth::hash_password(password).map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?;
             let agent = store
-                .create_agent(&NewAgent { name, email, role, languages, time_zone, team_id: None, password_hash: Some(password_hash) }, now())
+                .create_agent(
+                    &NewAgent {
+                        name,
+                        email,
+                        role,
+                        languages,
+                        time_zone,
+                        team_id: None,
+                        password_hash: Some(password_hash),
+                    },
+                    now(),
+                )
                 .await?;
             println!("created {} {} <{}> (id {})", agent.role, agent.name, agent.email, agent.id);
             Ok(())
@@ -209,7 +228,9 @@ async fn serve(config: Config, with_demo: bool) -> Result<()> {
         }
         eprintln!("demo login: {} / {}", summary.admin_email, summary.password);
     }
-    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     eprintln!("Dragoman is listening on http://{addr}/ (database: {})", redact(&config.db));
     let state = dragoman_server::app_state(store, config.settings);

@@ -61,7 +61,8 @@ async fn crash_during_burst(db: &str) {
     let ack_count = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for i in 0..BURST {
-        let (client, base, token, acked, ack_count) = (client.clone(), base.clone(), token.clone(), acked.clone(), ack_count.clone());
+        let (client, base, token, acked, ack_count) =
+            (client.clone(), base.clone(), token.clone(), acked.clone(), ack_count.clone());
         tasks.push(tokio::spawn(async move {
             let r = client.post(format!("{base}/api/v1/inbound")).bearer_auth(&token).json(&body(i)).send().await;
             if let Ok(r) = r
@@ -131,7 +132,8 @@ async fn sqlite_survives_sigkill_mid_burst() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_survives_sigkill_mid_burst() {
-    let admin_url = std::env::var("DRAGOMAN_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin_url =
+        std::env::var("DRAGOMAN_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let admin = match sqlx::PgPool::connect(&admin_url).await {
         Ok(pool) => pool,
         Err(e) if std::env::var("CI").is_err() => {

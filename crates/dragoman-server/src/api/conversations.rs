@@ -61,18 +61,23 @@ pub struct ConversationDetail {
 /// List conversations, soonest SLA due first by default.
 #[utoipa::path(get, path = "/api/v1/conversations", tag = "conversations", params(ListParams),
     responses((status = 200, body = ConversationPage), (status = 400, body = crate::error::ErrorBody)))]
-async fn list(state: axum::extract::State<AppState>, who: Principal, Query(p): Query<ListParams>) -> ApiResult<Json<ConversationPage>> {
+async fn list(
+    state: axum::extract::State<AppState>,
+    who: Principal,
+    Query(p): Query<ListParams>,
+) -> ApiResult<Json<ConversationPage>> {
     who.require(Role::Partner)?;
-    let assignee = match p.assignee.as_deref() {
-        None => None,
-        Some("unassigned") => Some(AssigneeFilter::Unassigned),
-        Some("me") => Some(AssigneeFilter::Agent(
-            who.agent_id().ok_or_else(|| ApiError::BadRequest("`assignee=me` needs a signed-in agent, not an API token".into()))?,
-        )),
-        Some(id) => Some(AssigneeFilter::Agent(AgentId(id.parse().map_err(|_| {
-            ApiError::BadRequest(format!("assignee {id:?} must be an agent id, `me` or `unassigned`"))
-        })?))),
-    };
+    let assignee =
+        match p.assignee.as_deref() {
+            None => None,
+            Some("unassigned") => Some(AssigneeFilter::Unassigned),
+            Some("me") => Some(AssigneeFilter::Agent(who.agent_id().ok_or_else(|| {
+                ApiError::BadRequest("`assignee=me` needs a signed-in agent, not an API token".into())
+            })?)),
+            Some(id) => Some(AssigneeFilter::Agent(AgentId(id.parse().map_err(|_| {
+                ApiError::BadRequest(format!("assignee {id:?} must be an agent id, `me` or `unassigned`"))
+            })?))),
+        };
     let mut query = ConversationQuery {
         status: p.status.as_deref().map(str::parse).transpose()?,
         assignee,
@@ -97,7 +102,11 @@ async fn list(state: axum::extract::State<AppState>, who: Principal, Query(p): Q
 #[utoipa::path(get, path = "/api/v1/conversations/{id}", tag = "conversations",
     params(("id" = i64, Path)),
     responses((status = 200, body = ConversationDetail), (status = 404, body = crate::error::ErrorBody)))]
-async fn detail(state: axum::extract::State<AppState>, who: Principal, Path(id): Path<i64>) -> ApiResult<Json<ConversationDetail>> {
+async fn detail(
+    state: axum::extract::State<AppState>,
+    who: Principal,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ConversationDetail>> {
     let conversation = visible_conversation(&state, &who, ConversationId(id)).await?;
     let messages = state.store.list_messages(conversation.id).await?;
     Ok(Json(ConversationDetail { conversation, messages }))

@@ -49,7 +49,11 @@ pub struct OrderPage {
 }
 
 #[utoipa::path(get, path = "/api/v1/customers", tag = "customers", params(PageParams), responses((status = 200, body = CustomerPage)))]
-async fn list_customers(State(state): State<AppState>, who: Principal, Query(p): Query<PageParams>) -> ApiResult<Json<CustomerPage>> {
+async fn list_customers(
+    State(state): State<AppState>,
+    who: Principal,
+    Query(p): Query<PageParams>,
+) -> ApiResult<Json<CustomerPage>> {
     who.require(Role::Agent)?;
     let page = state.store.list_customers(&p.request()).await?;
     Ok(Json(CustomerPage { items: page.items, next_cursor: page.next_cursor }))
@@ -77,7 +81,11 @@ pub struct CustomerInput {
 
 #[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = CustomerInput,
     responses((status = 201, body = Customer), (status = 409, body = crate::error::ErrorBody)))]
-async fn create_customer(State(state): State<AppState>, who: Principal, Json(c): Json<CustomerInput>) -> ApiResult<(StatusCode, Json<Customer>)> {
+async fn create_customer(
+    State(state): State<AppState>,
+    who: Principal,
+    Json(c): Json<CustomerInput>,
+) -> ApiResult<(StatusCode, Json<Customer>)> {
     who.require(Role::Agent)?;
     let new = NewCustomer {
         name: c.name,
@@ -90,7 +98,11 @@ async fn create_customer(State(state): State<AppState>, who: Principal, Json(c):
 }
 
 #[utoipa::path(get, path = "/api/v1/orders", tag = "orders", params(PageParams), responses((status = 200, body = OrderPage)))]
-async fn list_orders(State(state): State<AppState>, who: Principal, Query(p): Query<PageParams>) -> ApiResult<Json<OrderPage>> {
+async fn list_orders(
+    State(state): State<AppState>,
+    who: Principal,
+    Query(p): Query<PageParams>,
+) -> ApiResult<Json<OrderPage>> {
     who.require(Role::Agent)?;
     let page = state.store.list_orders(&p.request()).await?;
     Ok(Json(OrderPage { items: page.items, next_cursor: page.next_cursor }))
@@ -123,7 +135,11 @@ pub struct OrderInput {
 
 /// Create or replace an order (by marketplace and order number).
 #[utoipa::path(put, path = "/api/v1/orders", tag = "orders", request_body = OrderInput, responses((status = 200, body = Order)))]
-async fn upsert_order(State(state): State<AppState>, who: Principal, Json(o): Json<OrderInput>) -> ApiResult<Json<Order>> {
+async fn upsert_order(
+    State(state): State<AppState>,
+    who: Principal,
+    Json(o): Json<OrderInput>,
+) -> ApiResult<Json<Order>> {
     who.require(Role::Agent)?;
     if o.order_number.trim().is_empty() {
         return Err(crate::error::ApiError::Unprocessable("order_number must not be empty".into()));

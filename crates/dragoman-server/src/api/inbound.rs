@@ -25,7 +25,12 @@ pub fn routes() -> Router<AppState> {
     responses((status = 201, body = IngestOutcome), (status = 200, description = "already stored", body = IngestOutcome),
         (status = 400, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody),
         (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-async fn inbound_json(State(state): State<AppState>, who: Principal, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<IngestOutcome>)> {
+async fn inbound_json(
+    State(state): State<AppState>,
+    who: Principal,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> ApiResult<(StatusCode, Json<IngestOutcome>)> {
     who.require(Role::Agent)?;
     require_media_type(&headers, &["application/json"])?;
     let parsed: JsonInbound = serde_json::from_slice(&body).map_err(|e| match e.classify() {
@@ -43,7 +48,12 @@ async fn inbound_json(State(state): State<AppState>, who: Principal, headers: He
     responses((status = 201, body = IngestOutcome), (status = 200, description = "already stored", body = IngestOutcome),
         (status = 413, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
-async fn inbound_email(State(state): State<AppState>, who: Principal, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<(StatusCode, Json<IngestOutcome>)> {
+async fn inbound_email(
+    State(state): State<AppState>,
+    who: Principal,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> ApiResult<(StatusCode, Json<IngestOutcome>)> {
     who.require(Role::Agent)?;
     require_media_type(&headers, &["message/rfc822", "application/octet-stream"])?;
     let parsed = parse_email(&body).map_err(|e| ApiError::Unprocessable(e.to_string()))?;

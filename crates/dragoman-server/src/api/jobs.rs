@@ -61,14 +61,19 @@ impl From<Job> for JobView {
 
 /// Jobs, newest first; `?state=dead` shows what gave up.
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", params(JobParams), responses((status = 200, body = Vec<JobView>)))]
-async fn list(State(state): State<AppState>, who: Principal, Query(p): Query<JobParams>) -> ApiResult<Json<Vec<JobView>>> {
+async fn list(
+    State(state): State<AppState>,
+    who: Principal,
+    Query(p): Query<JobParams>,
+) -> ApiResult<Json<Vec<JobView>>> {
     who.require(Role::Admin)?;
-    let job_state = match p.state.as_deref() {
-        None => None,
-        Some(s) => Some(
-            JobState::parse(s).ok_or_else(|| ApiError::BadRequest(format!("state {s:?} is not one of queued, running, done, dead")))?,
-        ),
-    };
+    let job_state =
+        match p.state.as_deref() {
+            None => None,
+            Some(s) => Some(JobState::parse(s).ok_or_else(|| {
+                ApiError::BadRequest(format!("state {s:?} is not one of queued, running, done, dead"))
+            })?),
+        };
     let jobs = state.store.list_jobs(job_state, p.limit.unwrap_or(100).clamp(1, 500)).await?;
     Ok(Json(jobs.into_iter().map(JobView::from).collect()))
 }

@@ -13,16 +13,18 @@ use axum::routing::get;
 use dragoman_core::{AttachmentId, MessageId, Role};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/attachments/{id}", get(attachment))
-        .route("/messages/{id}/raw", get(raw))
+    Router::new().route("/attachments/{id}", get(attachment)).route("/messages/{id}/raw", get(raw))
 }
 
 /// Download an attachment. Always served as a download with `nosniff`, so a hostile file
 /// (an HTML page, an SVG with script) is never rendered by the agent's browser.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "messages", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = crate::error::ErrorBody)))]
-async fn attachment(State(state): State<AppState>, who: Principal, Path(id): Path<i64>) -> ApiResult<impl IntoResponse> {
+async fn attachment(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<i64>,
+) -> ApiResult<impl IntoResponse> {
     who.require(Role::Partner)?;
     let (meta, bytes) = state.store.attachment_content(AttachmentId(id)).await?;
     let filename: String = meta.filename.chars().filter(|c| !c.is_control() && *c != '"' && *c != '\\').collect();
@@ -43,9 +45,9 @@ async fn raw(State(state): State<AppState>, who: Principal, Path(id): Path<i64>)
     who.require(Role::Agent)?;
     let message = state.store.get_message(MessageId(id)).await?;
     visible_conversation(&state, &who, message.conversation_id).await?;
-    let raw_id = message
-        .raw_id
-        .ok_or_else(|| crate::error::ApiError::NotFound(format!("message {id} has no raw input (it was written here)")))?;
+    let raw_id = message.raw_id.ok_or_else(|| {
+        crate::error::ApiError::NotFound(format!("message {id} has no raw input (it was written here)"))
+    })?;
     let raw = state.store.raw_message(raw_id).await?;
     Ok((
         [

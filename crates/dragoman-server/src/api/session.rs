@@ -16,10 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/me", get(me))
+    Router::new().route("/auth/login", post(login)).route("/auth/logout", post(logout)).route("/me", get(me))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -39,7 +36,11 @@ pub struct SignedIn {
 /// Sign in with email and password; sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
     responses((status = 200, body = SignedIn), (status = 401, body = crate::error::ErrorBody)))]
-async fn login(State(state): State<AppState>, jar: CookieJar, Json(login): Json<Login>) -> ApiResult<(CookieJar, Json<SignedIn>)> {
+async fn login(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Json(login): Json<Login>,
+) -> ApiResult<(CookieJar, Json<SignedIn>)> {
     let found = state.store.agent_credentials(login.email.trim()).await?;
     let password = login.password;
     let stored_hash = found.as_ref().map(|(_, hash)| hash.clone());

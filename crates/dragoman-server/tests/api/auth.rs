@@ -3,7 +3,13 @@ use dragoman_core::Role;
 use serde_json::json;
 
 async fn login(app: &TestApp, email: &str, password: &str) -> (u16, serde_json::Value, Option<String>) {
-    let r = app.client.post(app.url("/api/v1/auth/login")).json(&json!({"email": email, "password": password})).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
     let cookie = r
         .headers()
         .get_all("set-cookie")
@@ -40,9 +46,25 @@ async fn session_login_with_csrf_protection() {
     let r = app.client.post(&notes).header("cookie", &cookie).json(&json!({"body": "checking"})).send().await.unwrap();
     let (status, err) = status_json(r).await;
     assert_eq!((status, error_code(&err)), (403, "forbidden"), "no CSRF token");
-    let r = app.client.post(&notes).header("cookie", &cookie).header("x-csrf-token", "guess").json(&json!({"body": "x"})).send().await.unwrap();
+    let r = app
+        .client
+        .post(&notes)
+        .header("cookie", &cookie)
+        .header("x-csrf-token", "guess")
+        .json(&json!({"body": "x"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403, "wrong CSRF token");
-    let r = app.client.post(&notes).header("cookie", &cookie).header("x-csrf-token", &csrf).json(&json!({"body": "checking with DHL"})).send().await.unwrap();
+    let r = app
+        .client
+        .post(&notes)
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"body": "checking with DHL"}))
+        .send()
+        .await
+        .unwrap();
     let (status, note) = status_json(r).await;
     assert_eq!(status, 201, "{note}");
     assert_eq!(note["direction"], "note");
@@ -52,7 +74,14 @@ async fn session_login_with_csrf_protection() {
     let r = app.client.get(app.url("/api/v1/jobs")).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(r.status(), 403);
 
-    let r = app.client.post(app.url("/api/v1/auth/logout")).header("cookie", &cookie).header("x-csrf-token", &csrf).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/api/v1/auth/logout"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
     let r = app.client.get(app.url("/api/v1/me")).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(r.status(), 401, "the session is gone after logout");
@@ -67,7 +96,13 @@ async fn partners_see_only_what_is_escalated_to_them() {
     let (status, list) = status_json(r).await;
     assert_eq!(status, 200);
     assert_eq!(list["items"].as_array().unwrap().len(), 0);
-    let r = app.client.get(app.url(&format!("/api/v1/conversations/{}", outcome["conversation_id"]))).bearer_auth(&partner).send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/conversations/{}", outcome["conversation_id"])))
+        .bearer_auth(&partner)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
     let r = app.client.get(app.url("/api/v1/customers")).bearer_auth(&partner).send().await.unwrap();
     assert_eq!(r.status(), 403);

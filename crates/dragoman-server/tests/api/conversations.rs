@@ -7,7 +7,12 @@ use std::collections::HashSet;
 async fn inbox_lists_filters_and_pages() {
     let app = spawn_app().await;
     for i in 0..7 {
-        let (status, _) = app.post_json("/api/v1/inbound", &chat_message(&format!("l-{i}"), &format!("Message number {i} about my lamp"))).await;
+        let (status, _) = app
+            .post_json(
+                "/api/v1/inbound",
+                &chat_message(&format!("l-{i}"), &format!("Message number {i} about my lamp")),
+            )
+            .await;
         assert_eq!(status, 201);
     }
     let email = json!({"channel": "email", "external_id": "e-1", "sender": "kunde@example.de", "subject": "Rücksendung",
@@ -52,10 +57,12 @@ async fn inbox_lists_filters_and_pages() {
 async fn status_assignment_and_notes() {
     let app = spawn_app().await;
     let agent = app.create_agent("jonas@example.com", Role::Agent, "another long password").await;
-    let (_, outcome) = app.post_json("/api/v1/inbound", &chat_message("w-1", "Can I change the delivery address?")).await;
+    let (_, outcome) =
+        app.post_json("/api/v1/inbound", &chat_message("w-1", "Can I change the delivery address?")).await;
     let id = outcome["conversation_id"].as_i64().unwrap();
 
-    let (status, c) = app.post_json(&format!("/api/v1/conversations/{id}/assignee"), &json!({"agent_id": agent.id.0})).await;
+    let (status, c) =
+        app.post_json(&format!("/api/v1/conversations/{id}/assignee"), &json!({"agent_id": agent.id.0})).await;
     assert_eq!((status, &c["assignee_id"]), (200, &json!(agent.id.0)));
     let (_, mine) = app.get(&format!("/api/v1/conversations?assignee={}", agent.id.0)).await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
@@ -64,7 +71,8 @@ async fn status_assignment_and_notes() {
     let (status, err) = app.post_json(&format!("/api/v1/conversations/{id}/assignee"), &json!({"agent_id": 999})).await;
     assert_eq!((status, error_code(&err)), (422, "unprocessable"));
 
-    let (status, c) = app.post_json(&format!("/api/v1/conversations/{id}/status"), &json!({"status": "resolved"})).await;
+    let (status, c) =
+        app.post_json(&format!("/api/v1/conversations/{id}/status"), &json!({"status": "resolved"})).await;
     assert_eq!((status, &c["status"]), (200, &json!("resolved")));
     let (status, c) = app.post_json(&format!("/api/v1/conversations/{id}/status"), &json!({"status": "closed"})).await;
     assert_eq!((status, &c["status"]), (200, &json!("closed")));
@@ -72,8 +80,13 @@ async fn status_assignment_and_notes() {
     assert_eq!((status, error_code(&err)), (422, "unprocessable"), "closed is final");
 
     // A buyer writing again after close starts a new conversation.
-    let (_, next) = app.post_json("/api/v1/inbound", &json!({"channel": "chat", "external_id": "w-2", "sender": "visitor-w-1",
-        "thread_key": "session-w-1", "text": "Hello again, one more question"})).await;
+    let (_, next) = app
+        .post_json(
+            "/api/v1/inbound",
+            &json!({"channel": "chat", "external_id": "w-2", "sender": "visitor-w-1",
+        "thread_key": "session-w-1", "text": "Hello again, one more question"}),
+        )
+        .await;
     assert_ne!(next["conversation_id"], outcome["conversation_id"]);
 
     let (status, err) = app.get("/api/v1/conversations/123456").await;
@@ -109,7 +122,8 @@ async fn customers_and_orders() {
     assert_eq!(status, 200);
     assert_eq!(customer["aliases"][0]["address"], "3kq9wz7v1mxt4bd@marketplace.amazon.de");
 
-    let (status, created) = app.post_json("/api/v1/customers", &json!({"name": "Lena", "country": "de", "tags": ["vip"]})).await;
+    let (status, created) =
+        app.post_json("/api/v1/customers", &json!({"name": "Lena", "country": "de", "tags": ["vip"]})).await;
     assert_eq!((status, &created["country"]), (201, &json!("DE")));
     let (_, page) = app.get("/api/v1/customers?limit=1").await;
     assert_eq!(page["items"].as_array().unwrap().len(), 1);

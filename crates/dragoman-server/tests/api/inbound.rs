@@ -46,11 +46,17 @@ async fn bad_input_gets_a_clear_4xx() {
     let settings = dragoman_server::Settings { max_body_bytes: 64 * 1024, ..Default::default() };
     let app = spawn_app_with(settings).await;
     let post = |body: Vec<u8>, content_type: &'static str| {
-        app.client.post(app.url("/api/v1/inbound")).bearer_auth(&app.token).header("content-type", content_type).body(body).send()
+        app.client
+            .post(app.url("/api/v1/inbound"))
+            .bearer_auth(&app.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
     };
     let (status, body) = status_json(post(b"{\"channel\": ".to_vec(), "application/json").await.unwrap()).await;
     assert_eq!((status, error_code(&body)), (400, "invalid_json"));
-    let (status, body) = status_json(post(b"channel=chat".to_vec(), "application/x-www-form-urlencoded").await.unwrap()).await;
+    let (status, body) =
+        status_json(post(b"channel=chat".to_vec(), "application/x-www-form-urlencoded").await.unwrap()).await;
     assert_eq!((status, error_code(&body)), (415, "unsupported_media_type"));
     let wrong_type = json!({"channel": "chat", "external_id": 7, "sender": "v", "text": "hi"});
     let (status, body) = app.post_json("/api/v1/inbound", &wrong_type).await;

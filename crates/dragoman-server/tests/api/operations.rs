@@ -10,10 +10,15 @@ async fn health_readiness_metrics_openapi() {
     app.post_json("/api/v1/inbound", &chat_message("m-1", "hello, any news on my order?")).await;
     let metrics = reqwest::get(app.url("/metrics")).await.unwrap().text().await.unwrap();
     assert!(metrics.contains("dragoman_ingested_messages_total{channel=\"chat\",outcome=\"stored\"} 1"), "{metrics}");
-    assert!(metrics.contains("dragoman_jobs{state=\"queued\"}") || metrics.contains("dragoman_jobs{state=\"done\"}"), "{metrics}");
+    assert!(
+        metrics.contains("dragoman_jobs{state=\"queued\"}") || metrics.contains("dragoman_jobs{state=\"done\"}"),
+        "{metrics}"
+    );
 
     let doc: serde_json::Value = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap().json().await.unwrap();
-    for path in ["/api/v1/conversations", "/api/v1/inbound", "/api/v1/inbound/email", "/api/v1/jobs", "/api/v1/auth/login"] {
+    for path in
+        ["/api/v1/conversations", "/api/v1/inbound", "/api/v1/inbound/email", "/api/v1/jobs", "/api/v1/auth/login"]
+    {
         assert!(doc["paths"][path].is_object(), "openapi documents {path}");
     }
     let (status, err) = app.get("/api/v1/nope").await;
@@ -40,7 +45,8 @@ async fn dead_jobs_are_visible_and_can_be_retried() {
     }
     assert_eq!(dead[0]["id"], json!(id.0), "{dead}");
     assert!(dead[0]["last_error"].as_str().unwrap().contains("424242"), "{dead}");
-    let r = app.client.post(app.url(&format!("/api/v1/jobs/{}/retry", id.0))).bearer_auth(&app.token).send().await.unwrap();
+    let r =
+        app.client.post(app.url(&format!("/api/v1/jobs/{}/retry", id.0))).bearer_auth(&app.token).send().await.unwrap();
     assert_eq!(r.status(), 204);
     let (status, err) = app.get("/api/v1/jobs?state=zombie").await;
     assert_eq!((status, error_code(&err)), (400, "bad_request"));
