@@ -7,14 +7,14 @@ use crate::state::AppState;
 use axum::Router;
 use axum::routing::{get, post};
 use dragoman_core::*;
-use dragoman_store::{AssigneeFilter, ConversationQuery, ConversationSort, PageRequest};
-use serde::{Deserialize, Serialize};
+use dragoman_store::{AssigneeFilter, ConversationPatch, ConversationQuery, ConversationSort, PageRequest};
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/conversations", get(list))
-        .route("/conversations/{id}", get(detail))
+        .route("/conversations/{id}", get(detail).patch(update))
         .route("/conversations/{id}/status", post(set_status))
         .route("/conversations/{id}/assignee", post(assign))
         .route("/conversations/{id}/notes", post(add_note))
@@ -191,4 +191,55 @@ async fn add_note(
     }
     let message = state.store.add_note(conversation.id, author, body, state.now()).await?;
     Ok((axum::http::StatusCode::CREATED, Json(message)))
+}
+
+/// Fields an agent may change; absent fields stay as they are, `null` clears a nullable one.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConversationUpdate {
+    priority: Option<Priority>,
+    tier: Option<Tier>,
+    escalated: Option<bool>,
+    /// Replaces all tags.
+    tags: Option<Vec<String>>,
+    /// Correct the detected buyer language.
+    #[schema(value_type = Option<String>, example = "de")]
+    buyer_language: Option<LanguageTag>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    intent: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    team_id: Option<Option<TeamId>>,
+}
+
+/// Tells a field given as `null` (`Some(None)`: clear it) from one left out (`None`: keep it).
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Change priority, tier, tags, intent, team or the buyer language of a conversation.
+#[utoipa::path(patch, path = "/api/v1/conversations/{id}", tag = "conversations",
+    params(("id" = i64, Path)), request_body = ConversationUpdate,
+    responses((status = 200, body = Conversation), (status = 422, body = crate::error::ErrorBody)))]
+async fn update(
+    state: axum::extract::State<AppState>,
+    who: Principal,
+    Path(id): Path<i64>,
+    Json(update): Json<ConversationUpdate>,
+) -> ApiResult<Json<Conversation>> {
+    who.require(Role::Agent)?;
+    let tags =
+        update.tags.map(|tags| tags.into_iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect());
+    let patch = ConversationPatch {
+        priority: update.priority,
+        tier: update.tier,
+        escalated: update.escalated,
+        intent: update.intent,
+        team_id: update.team_id,
+        sla_due_at: None,
+        buyer_language: update.buyer_language,
+        tags,
+    };
+    Ok(Json(state.store.update_conversation(ConversationId(id), &patch, state.now()).await?))
 }

@@ -21,7 +21,7 @@ use utoipa::OpenApi;
         cookie from `/api/v1/auth/login` plus `X-CSRF-Token` on state-changing requests. \
         Errors are `{\"error\": {\"code\", \"message\"}}`."),
     paths(
-        conversations::list, conversations::detail, conversations::set_status, conversations::assign, conversations::add_note,
+        conversations::list, conversations::detail, conversations::update, conversations::set_status, conversations::assign, conversations::add_note,
         customers::list_customers, customers::get_customer, customers::create_customer,
         customers::list_orders, customers::get_order, customers::upsert_order,
         inbound::inbound_json, inbound::inbound_email,

@@ -89,6 +89,28 @@ async fn status_assignment_and_notes() {
         .await;
     assert_ne!(next["conversation_id"], outcome["conversation_id"]);
 
+    // Tags, priority, tier and a corrected language; a partner then sees the conversation.
+    let r = app.client.patch(app.url(&format!("/api/v1/conversations/{id}"))).bearer_auth(&app.token)
+        .json(&json!({"tags": ["VIP", " "], "priority": "urgent", "tier": "partner", "buyer_language": "de", "intent": null}))
+        .send().await.unwrap();
+    let (status, c) = status_json(r).await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!((&c["tags"], &c["priority"], &c["buyer_language"]), (&json!(["vip"]), &json!("urgent"), &json!("de")));
+    let (_, tagged) = app.get("/api/v1/conversations?tag=vip").await;
+    assert_eq!(tagged["items"][0]["id"], json!(id));
+    let partner = app_token(&app.store, Role::Partner).await;
+    let r = app.client.get(app.url(&format!("/api/v1/conversations/{id}"))).bearer_auth(&partner).send().await.unwrap();
+    assert_eq!(r.status(), 200, "escalated to the partner tier");
+    let r = app
+        .client
+        .patch(app.url(&format!("/api/v1/conversations/{id}")))
+        .bearer_auth(&app.token)
+        .json(&json!({"priority": "whenever"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+
     let (status, err) = app.get("/api/v1/conversations/123456").await;
     assert_eq!((status, error_code(&err)), (404, "not_found"));
     // Notes are written by people; an API token has no author.

@@ -113,3 +113,36 @@ async fn damaged_email_is_kept_with_a_warning() {
     assert_eq!(detail["conversation"]["order_number"], "#LH-10999");
     assert!(!message["warnings"].as_array().unwrap().is_empty(), "a truncated multipart is flagged: {message}");
 }
+
+#[tokio::test]
+async fn hostile_html_never_reaches_the_agent() {
+    let app = spawn_app().await;
+    let hostile = r#"<p>Hello</p><script>steal()</script><img src="https://tracker.example/p.gif" width=1>
+        <a href="javascript:alert(1)">click</a><a href="data:text/html;base64,PHNjcmlwdD4=">data</a>
+        <iframe src="https://evil.example"></iframe><svg onload="alert(1)"></svg><div onclick="x()" style="background:url(https://t.example)">styled</div>
+        <a href="https://lumenhaus.example/track">track</a>"#;
+    let body = json!({"channel": "email", "external_id": "h-1", "sender": "a@b.example", "html": hostile});
+    let (status, outcome) = app.post_json("/api/v1/inbound", &body).await;
+    assert_eq!(status, 201, "{outcome}");
+    let (_, detail) = app.get(&format!("/api/v1/conversations/{}", outcome["conversation_id"])).await;
+    let html = detail["messages"][0]["body_html"].as_str().unwrap().to_ascii_lowercase();
+    for banned in [
+        "<script",
+        "steal",
+        "<img",
+        "tracker",
+        "javascript:",
+        "data:",
+        "<iframe",
+        "<svg",
+        "onload",
+        "onclick",
+        "style=",
+    ] {
+        assert!(!html.contains(banned), "{banned} reached the agent: {html}");
+    }
+    assert!(html.contains("href=\"https://lumenhaus.example/track\""), "{html}");
+    assert!(html.contains("noopener"), "{html}");
+    let text = detail["messages"][0]["body_text"].as_str().unwrap();
+    assert!(!text.contains("steal"), "script content is not text: {text}");
+}
