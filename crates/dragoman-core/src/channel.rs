@@ -83,24 +83,7 @@ impl Marketplace {
     }
 }
 
-impl TryFrom<String> for Marketplace {
-    type Error = ParseError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<Marketplace> for String {
-    fn from(m: Marketplace) -> String {
-        m.0
-    }
-}
-
-impl std::fmt::Display for Marketplace {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::string_newtype!(Marketplace);
 
 #[cfg(test)]
 mod tests {

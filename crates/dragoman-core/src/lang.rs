@@ -39,24 +39,7 @@ impl LanguageTag {
     }
 }
 
-impl TryFrom<String> for LanguageTag {
-    type Error = ParseError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<LanguageTag> for String {
-    fn from(l: LanguageTag) -> String {
-        l.0
-    }
-}
-
-impl std::fmt::Display for LanguageTag {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::string_newtype!(LanguageTag);
 
 #[cfg(test)]
 mod tests {

@@ -45,6 +45,33 @@ pub use order::{Order, OrderItem, Shipment};
 pub use order_number::{OrderNumber, OrderNumberKind};
 pub use time::Timestamp;
 
+/// The conversions every parsed string newtype has: `TryFrom<String>` through its `parse`
+/// (which serde uses via `try_from`), back into `String`, and `Display`.
+macro_rules! string_newtype {
+    ($name:ident) => {
+        impl TryFrom<String> for $name {
+            type Error = $crate::ParseError;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                Self::parse(&s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+pub(crate) use string_newtype;
+
 /// A value that could not be parsed into a domain type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {what}: {reason}")]

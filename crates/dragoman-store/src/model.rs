@@ -127,24 +127,36 @@ pub struct RawMessage {
     pub received_at: Timestamp,
 }
 
+/// A customer to create; also the body of `POST /api/v1/customers`.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewCustomer {
     pub name: Option<String>,
+    #[serde(default)]
     pub aliases: Vec<CustomerAlias>,
+    /// ISO 3166-1 alpha-2.
     pub country: Option<String>,
+    #[serde(default)]
     pub tags: Vec<String>,
     pub notes: Option<String>,
 }
 
+/// An order to create or replace; also the body of `PUT /api/v1/orders`.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewOrder {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "amazon.de"))]
     pub marketplace: Marketplace,
     pub order_number: String,
     pub customer_id: Option<CustomerId>,
     pub status: String,
     pub currency: Option<String>,
     pub total: Option<String>,
+    #[serde(default)]
     pub items: Vec<OrderItem>,
+    #[serde(default)]
     pub shipments: Vec<Shipment>,
     pub shipping_country: Option<String>,
     pub ordered_at: Option<Timestamp>,

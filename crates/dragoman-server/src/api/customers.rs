@@ -66,34 +66,15 @@ async fn get_customer(State(state): State<AppState>, who: Principal, Path(id): P
     Ok(Json(state.store.get_customer(CustomerId(id)).await?))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CustomerInput {
-    name: Option<String>,
-    #[serde(default)]
-    aliases: Vec<CustomerAlias>,
-    /// ISO 3166-1 alpha-2.
-    country: Option<String>,
-    #[serde(default)]
-    tags: Vec<String>,
-    notes: Option<String>,
-}
-
-#[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = CustomerInput,
+#[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = NewCustomer,
     responses((status = 201, body = Customer), (status = 409, body = crate::error::ErrorBody)))]
 async fn create_customer(
     State(state): State<AppState>,
     who: Principal,
-    Json(c): Json<CustomerInput>,
+    Json(mut new): Json<NewCustomer>,
 ) -> ApiResult<(StatusCode, Json<Customer>)> {
     who.require(Role::Agent)?;
-    let new = NewCustomer {
-        name: c.name,
-        aliases: c.aliases,
-        country: c.country.map(|c| c.to_ascii_uppercase()),
-        tags: c.tags,
-        notes: c.notes,
-    };
+    new.country = new.country.map(|c| c.to_ascii_uppercase());
     Ok((StatusCode::CREATED, Json(state.store.create_customer(&new, state.now()).await?)))
 }
 
@@ -115,46 +96,19 @@ async fn get_order(State(state): State<AppState>, who: Principal, Path(id): Path
     Ok(Json(state.store.get_order(OrderId(id)).await?))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OrderInput {
-    #[schema(value_type = String, example = "amazon.de")]
-    marketplace: Marketplace,
-    order_number: String,
-    customer_id: Option<CustomerId>,
-    status: String,
-    currency: Option<String>,
-    total: Option<String>,
-    #[serde(default)]
-    items: Vec<OrderItem>,
-    #[serde(default)]
-    shipments: Vec<Shipment>,
-    shipping_country: Option<String>,
-    ordered_at: Option<Timestamp>,
-}
-
 /// Create or replace an order (by marketplace and order number).
-#[utoipa::path(put, path = "/api/v1/orders", tag = "orders", request_body = OrderInput, responses((status = 200, body = Order)))]
+#[utoipa::path(put, path = "/api/v1/orders", tag = "orders", request_body = NewOrder, responses((status = 200, body = Order)))]
 async fn upsert_order(
     State(state): State<AppState>,
     who: Principal,
-    Json(o): Json<OrderInput>,
+    Json(mut new): Json<NewOrder>,
 ) -> ApiResult<Json<Order>> {
     who.require(Role::Agent)?;
-    if o.order_number.trim().is_empty() {
+    new.order_number = new.order_number.trim().to_owned();
+    if new.order_number.is_empty() {
         return Err(crate::error::ApiError::Unprocessable("order_number must not be empty".into()));
     }
-    let new = NewOrder {
-        marketplace: o.marketplace,
-        order_number: o.order_number.trim().to_owned(),
-        customer_id: o.customer_id,
-        status: o.status,
-        currency: o.currency.map(|c| c.to_ascii_uppercase()),
-        total: o.total,
-        items: o.items,
-        shipments: o.shipments,
-        shipping_country: o.shipping_country.map(|c| c.to_ascii_uppercase()),
-        ordered_at: o.ordered_at,
-    };
+    new.currency = new.currency.map(|c| c.to_ascii_uppercase());
+    new.shipping_country = new.shipping_country.map(|c| c.to_ascii_uppercase());
     Ok(Json(state.store.upsert_order(&new, state.now()).await?))
 }
