@@ -13,6 +13,7 @@
 //! - [`customer`], [`order`], [`agent`]: the people and orders around a conversation.
 //! - [`order_number`]: recognising marketplace order numbers in free text.
 //! - [`sla`]: when an answer is due.
+//! - [`intent`]: the taxonomy of what buyers want.
 //! - [`inbound`]: the normalised message every channel adapter hands to ingest.
 //!
 //! Policy: constructors parse (`LanguageTag::parse`, `EmailAddress::parse`, …) and return
@@ -25,6 +26,7 @@ pub mod customer;
 pub mod email_address;
 pub mod ids;
 pub mod inbound;
+pub mod intent;
 pub mod lang;
 pub mod message;
 pub mod order;
@@ -38,6 +40,7 @@ pub use conversation::{Conversation, ConversationStatus, Priority, Tier};
 pub use customer::{Customer, CustomerAlias};
 pub use email_address::EmailAddress;
 pub use ids::*;
+pub use intent::Intent;
 pub use inbound::{InboundAttachment, InboundMessage, RawInput, ThreadHints};
 pub use lang::LanguageTag;
 pub use message::{Attachment, Direction, Message, Translation};
