@@ -1,6 +1,6 @@
 //! Channels (how a message reached the store) and marketplaces (which storefront it concerns).
 
-use crate::ParseError;
+use crate::{LanguageTag, ParseError};
 use serde::{Deserialize, Serialize};
 
 /// Macro for the small closed vocabularies of the domain: one enum, its wire name, parsing
@@ -73,6 +73,29 @@ impl Marketplace {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The language buyers of this storefront mostly write in, where one dominates: a prior
+    /// for language detection on short messages, never a replacement for it.
+    pub fn language_prior(&self) -> Option<LanguageTag> {
+        let site = self.0.split_once('.')?.1;
+        let language = match site {
+            "de" | "at" => "de",
+            "co.jp" | "jp" => "ja",
+            "fr" => "fr",
+            "it" => "it",
+            "es" | "com.mx" | "mx" => "es",
+            "com.br" | "br" => "pt",
+            "com" | "co.uk" | "uk" | "ie" | "ca" | "com.au" | "au" | "in" | "sg" | "co.za" => "en",
+            "nl" => "nl",
+            "pl" => "pl",
+            "se" => "sv",
+            "com.tr" | "tr" => "tr",
+            "sa" | "eg" => "ar",
+            "cn" => "zh",
+            _ => return None,
+        };
+        LanguageTag::parse(language).ok()
     }
 
     /// The country-code top-level domain of a marketplace such as `amazon.co.jp` (→ `jp`),

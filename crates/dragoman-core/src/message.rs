@@ -66,6 +66,9 @@ pub struct Message {
     /// Problems met while reading damaged input; the message was kept nonetheless.
     pub warnings: Vec<String>,
     pub raw_id: Option<RawMessageId>,
+    /// What enrichment understood (intent, escalation, entities), as the analyzer wrote it.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub analysis: Option<serde_json::Value>,
     /// `pending`, `done` or `failed`: whether enrichment (language, later translation and
     /// analysis) has run.
     pub enrichment: String,

@@ -91,6 +91,8 @@ pub trait Store: Send + Sync + 'static {
     /// Records the detected language of a message, and makes it the conversation's buyer
     /// language when the conversation has none yet.
     async fn record_language(&self, message: MessageId, language: &LanguageTag, confidence: f64) -> Result<()>;
+    /// Stores what enrichment understood about a message (replacing an earlier analysis).
+    async fn record_analysis(&self, message: MessageId, analysis: &serde_json::Value) -> Result<()>;
     async fn set_enrichment_state(&self, message: MessageId, state: EnrichmentState) -> Result<()>;
     async fn add_translation(&self, message: MessageId, translation: &Translation) -> Result<()>;
     /// Content of a stored attachment; `NotFound` also when its content was not kept.
@@ -111,6 +113,19 @@ pub trait Store: Send + Sync + 'static {
     async fn find_order(&self, order_number: &str) -> Result<Option<Order>>;
     /// Newest first.
     async fn list_orders(&self, page: &PageRequest) -> Result<Page<Order>>;
+    /// The order with a shipment of this tracking number (the most recently updated).
+    async fn find_order_by_tracking(&self, tracking_number: &str) -> Result<Option<Order>>;
+
+    // --- what the models learn from, and what agents answer with -------------------------
+
+    async fn add_intent_example(&self, example: &NewIntentExample, now: Timestamp) -> Result<IntentExample>;
+    /// Every stored example, oldest first.
+    async fn list_intent_examples(&self) -> Result<Vec<IntentExample>>;
+    async fn list_templates(&self) -> Result<Vec<StoredTemplate>>;
+    /// Inserts or replaces the template with this key and language.
+    async fn upsert_template(&self, template: &StoredTemplate) -> Result<StoredTemplate>;
+    /// Fails with `NotFound` when the store has no such template.
+    async fn delete_template(&self, key: &str, language: &LanguageTag) -> Result<()>;
 
     // --- agents, sessions, tokens -------------------------------------------------------
 

@@ -40,6 +40,8 @@ pub struct ConversationPatch {
     pub buyer_language: Option<LanguageTag>,
     /// Replaces the whole set.
     pub tags: Option<Vec<String>>,
+    /// Link (or unlink) the order the conversation is about, e.g. found by a tracking number.
+    pub order_id: Option<Option<OrderId>>,
 }
 
 /// Who a conversation list is filtered to.
@@ -243,5 +245,44 @@ pub struct Job {
     pub run_at: Timestamp,
     pub last_error: Option<String>,
     pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A labelled example from the store's own agents, for the intent classifier.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IntentExample {
+    pub id: i64,
+    pub text: String,
+    pub intent: Intent,
+    pub language: Option<LanguageTag>,
+    /// The message an agent corrected, when the example came from one.
+    pub source_message_id: Option<MessageId>,
+    pub created_by: Option<AgentId>,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewIntentExample {
+    pub text: String,
+    pub intent: Intent,
+    pub language: Option<LanguageTag>,
+    pub source_message_id: Option<MessageId>,
+    pub created_by: Option<AgentId>,
+}
+
+/// A reply template (SOP) as the store keeps it: the template engine's source and the
+/// condition under which it applies, both interpreted by `dragoman-nlu`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoredTemplate {
+    /// Stable name such as `order_status.shipped`; with `language`, unique.
+    pub key: String,
+    pub language: LanguageTag,
+    pub intent: Intent,
+    pub title: String,
+    pub body: String,
+    /// When it applies, e.g. `any`, `shipped`, `not_shipped`, `escalated`.
+    pub condition: String,
     pub updated_at: Timestamp,
 }

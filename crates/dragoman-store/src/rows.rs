@@ -4,7 +4,7 @@
 //! that does not parse back into a domain type means the database was written by something
 //! else (or by a bug) and surfaces as [`StoreError::Corrupt`] rather than a panic.
 
-use crate::{ApiToken, ConversationSort, Job, JobState, RawMessage, Result, StoreError};
+use crate::{ApiToken, ConversationSort, IntentExample, Job, JobState, RawMessage, Result, StoreError, StoredTemplate};
 use dragoman_core::*;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -129,7 +129,7 @@ impl ConversationStatusRow {
 pub(crate) const MESSAGE_COLUMNS: &str = "m.id, m.conversation_id, m.direction, m.author_id, \
     m.sender, m.sender_name, m.external_id, m.subject, m.body_text, m.quoted_text, m.body_html, \
     m.language, m.language_confidence, m.order_numbers, m.warnings, m.raw_id, m.enrichment, \
-    m.created_at";
+    m.created_at, m.analysis";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct MessageRow {
@@ -151,6 +151,7 @@ pub(crate) struct MessageRow {
     raw_id: Option<i64>,
     enrichment: String,
     created_at: i64,
+    analysis: Option<String>,
 }
 
 impl MessageRow {
@@ -173,6 +174,7 @@ impl MessageRow {
             attachments,
             order_numbers: json("messages.order_numbers", &self.order_numbers)?,
             warnings: json("messages.warnings", &self.warnings)?,
+            analysis: self.analysis.as_deref().map(|a| json("messages.analysis", a)).transpose()?,
             raw_id: self.raw_id.map(RawMessageId),
             enrichment: self.enrichment,
             created_at: Timestamp(self.created_at),
@@ -485,4 +487,58 @@ impl JobRow {
 
 pub(crate) fn job_state(s: &str) -> Result<JobState> {
     JobState::parse(s).ok_or_else(|| corrupt(format!("unknown job state {s:?}")))
+}
+
+pub(crate) const INTENT_EXAMPLE_COLUMNS: &str = "id, text, intent, language, source_message_id, created_by, created_at";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct IntentExampleRow {
+    id: i64,
+    text: String,
+    intent: String,
+    language: Option<String>,
+    source_message_id: Option<i64>,
+    created_by: Option<i64>,
+    created_at: i64,
+}
+
+impl IntentExampleRow {
+    pub fn into_example(self) -> Result<IntentExample> {
+        Ok(IntentExample {
+            id: self.id,
+            text: self.text,
+            intent: parse(&self.intent)?,
+            language: language(self.language)?,
+            source_message_id: self.source_message_id.map(MessageId),
+            created_by: self.created_by.map(AgentId),
+            created_at: Timestamp(self.created_at),
+        })
+    }
+}
+
+pub(crate) const TEMPLATE_COLUMNS: &str = "key, language, intent, title, body, condition, updated_at";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct TemplateRow {
+    key: String,
+    language: String,
+    intent: String,
+    title: String,
+    body: String,
+    condition: String,
+    updated_at: i64,
+}
+
+impl TemplateRow {
+    pub fn into_template(self) -> Result<StoredTemplate> {
+        Ok(StoredTemplate {
+            key: self.key,
+            language: LanguageTag::parse(&self.language).map_err(corrupt)?,
+            intent: parse(&self.intent)?,
+            title: self.title,
+            body: self.body,
+            condition: self.condition,
+            updated_at: Timestamp(self.updated_at),
+        })
+    }
 }

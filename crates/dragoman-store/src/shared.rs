@@ -825,6 +825,11 @@ impl Store for Impl {
         {
             return Err(StoreError::Invalid(format!("team {team} does not exist")));
         }
+        if let Some(Some(order)) = patch.order_id
+            && !exists(&mut tx, "orders", order.0).await?
+        {
+            return Err(StoreError::Invalid(format!("order {order} does not exist")));
+        }
         let mut qb = QueryBuilder::<Db>::new("UPDATE conversations SET updated_at = ");
         qb.push_bind(now.0);
         if let Some(priority) = patch.priority {
@@ -848,6 +853,9 @@ impl Store for Impl {
         if let Some(language) = &patch.buyer_language {
             qb.push(", buyer_language = ").push_bind(language.as_str());
         }
+        if let Some(order) = patch.order_id {
+            qb.push(", order_id = ").push_bind(order.map(|o| o.0));
+        }
         qb.push(" WHERE id = ").push_bind(id.0);
         qb.build().execute(&mut *tx).await?;
         if let Some(tags) = &patch.tags {
@@ -866,6 +874,19 @@ impl Store for Impl {
         let conversation = load_conversation(&mut tx, id).await?;
         tx.commit().await?;
         Ok(conversation)
+    }
+
+    #[instrument(skip_all, fields(%message))]
+    async fn record_analysis(&self, message: MessageId, analysis: &serde_json::Value) -> Result<()> {
+        let done = sqlx::query("UPDATE messages SET analysis = $1 WHERE id = $2")
+            .bind(analysis.to_string())
+            .bind(message.0)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("message", message));
+        }
+        Ok(())
     }
 
     #[instrument(skip_all, fields(%message, %language))]
@@ -1066,6 +1087,98 @@ impl Store for Impl {
             Some(id) => Ok(Some(load_order(&mut conn, OrderId(id)).await?)),
             None => Ok(None),
         }
+    }
+
+    #[instrument(skip_all)]
+    async fn find_order_by_tracking(&self, tracking_number: &str) -> Result<Option<Order>> {
+        let mut conn = self.pool.acquire().await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT o.id FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.tracking_number = $1 \
+             ORDER BY o.updated_at DESC, o.id DESC LIMIT 1",
+        )
+        .bind(tracking_number.trim())
+        .fetch_optional(&mut *conn)
+        .await?;
+        match id {
+            Some(id) => Ok(Some(load_order(&mut conn, OrderId(id)).await?)),
+            None => Ok(None),
+        }
+    }
+
+    #[instrument(skip_all)]
+    async fn add_intent_example(&self, example: &NewIntentExample, now: Timestamp) -> Result<IntentExample> {
+        let text = example.text.trim();
+        if text.is_empty() {
+            return Err(StoreError::Invalid("an intent example needs some text".into()));
+        }
+        let row: IntentExampleRow = sqlx::query_as(&format!(
+            "INSERT INTO intent_examples (text, intent, language, source_message_id, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING {INTENT_EXAMPLE_COLUMNS}"
+        ))
+        .bind(text)
+        .bind(example.intent.as_str())
+        .bind(example.language.as_ref().map(LanguageTag::as_str))
+        .bind(example.source_message_id.map(|m| m.0))
+        .bind(example.created_by.map(|a| a.0))
+        .bind(now.0)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| {
+            on_violation(e, ForeignKeyViolation, || StoreError::Invalid("the message or agent does not exist".into()))
+        })?;
+        row.into_example()
+    }
+
+    #[instrument(skip_all)]
+    async fn list_intent_examples(&self) -> Result<Vec<IntentExample>> {
+        let rows: Vec<IntentExampleRow> =
+            sqlx::query_as(&format!("SELECT {INTENT_EXAMPLE_COLUMNS} FROM intent_examples ORDER BY id"))
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(IntentExampleRow::into_example).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn list_templates(&self) -> Result<Vec<StoredTemplate>> {
+        let rows: Vec<TemplateRow> =
+            sqlx::query_as(&format!("SELECT {TEMPLATE_COLUMNS} FROM reply_templates ORDER BY key, language"))
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(TemplateRow::into_template).collect()
+    }
+
+    #[instrument(skip_all, fields(key = %template.key, language = %template.language))]
+    async fn upsert_template(&self, template: &StoredTemplate) -> Result<StoredTemplate> {
+        let row: TemplateRow = sqlx::query_as(&format!(
+            "INSERT INTO reply_templates (key, language, intent, title, body, condition, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (key, language) DO UPDATE SET intent = excluded.intent, title = excluded.title, \
+             body = excluded.body, condition = excluded.condition, updated_at = excluded.updated_at \
+             RETURNING {TEMPLATE_COLUMNS}"
+        ))
+        .bind(&template.key)
+        .bind(template.language.as_str())
+        .bind(template.intent.as_str())
+        .bind(&template.title)
+        .bind(&template.body)
+        .bind(&template.condition)
+        .bind(template.updated_at.0)
+        .fetch_one(&self.pool)
+        .await?;
+        row.into_template()
+    }
+
+    #[instrument(skip_all)]
+    async fn delete_template(&self, key: &str, language: &LanguageTag) -> Result<()> {
+        let done = sqlx::query("DELETE FROM reply_templates WHERE key = $1 AND language = $2")
+            .bind(key)
+            .bind(language.as_str())
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("template", format!("{key} ({language})")));
+        }
+        Ok(())
     }
 
     #[instrument(skip_all)]

@@ -1170,6 +1170,106 @@ async fn missing_rows_are_not_found(store: Arc<dyn Store>) {
     assert_eq!(err.to_string(), "conversation 77 not found");
 }
 
+// --- understanding ----------------------------------------------------------------------
+
+async fn analysis_and_order_by_tracking(store: Arc<dyn Store>) {
+    let out =
+        ingest(&store, &inbound(Channel::Chat, "u1", "v1", "Wo ist mein Paket 00340434298817559013?"), at(0)).await;
+    assert_eq!(store.get_message(out.message_id).await.unwrap().analysis, None);
+    let analysis = serde_json::json!({"intent": "order_status", "escalation": {"score": 0.1, "reasons": []}});
+    store.record_analysis(out.message_id, &analysis).await.unwrap();
+    assert_eq!(store.get_message(out.message_id).await.unwrap().analysis, Some(analysis.clone()));
+    assert_not_found(store.record_analysis(MessageId(999_999), &analysis).await);
+
+    assert!(store.find_order_by_tracking("00340434298817559013").await.unwrap().is_none());
+    let order = NewOrder {
+        marketplace: Marketplace::parse("shopify").unwrap(),
+        order_number: "#LH-10517".into(),
+        customer_id: None,
+        status: "shipped".into(),
+        currency: Some("EUR".into()),
+        total: Some("89.90".into()),
+        items: vec![],
+        shipments: vec![Shipment {
+            carrier: Some("DHL".into()),
+            tracking_number: Some("00340434298817559013".into()),
+            tracking_url: None,
+            status: None,
+            shipped_at: None,
+        }],
+        shipping_country: Some("DE".into()),
+        ordered_at: None,
+    };
+    let saved = store.upsert_order(&order, at(1)).await.unwrap();
+    let found = store.find_order_by_tracking(" 00340434298817559013 ").await.unwrap().expect("found by tracking");
+    assert_eq!(found.id, saved.id);
+
+    let linked =
+        patch(&store, out.conversation_id, ConversationPatch { order_id: Some(Some(saved.id)), ..Default::default() })
+            .await;
+    assert_eq!(linked.order_id, Some(saved.id));
+    let bad = ConversationPatch { order_id: Some(Some(OrderId(999_999))), ..Default::default() };
+    assert_invalid(store.update_conversation(out.conversation_id, &bad, at(2)).await, "order 999999 does not exist");
+}
+
+async fn intent_examples(store: Arc<dyn Store>) {
+    assert!(store.list_intent_examples().await.unwrap().is_empty());
+    let out = ingest(&store, &inbound(Channel::Chat, "i1", "v1", "Kann ich die Adresse noch ändern?"), at(0)).await;
+    let agent = store.create_agent(&new_agent("ex@shop.example"), at(0)).await.unwrap();
+    let example = NewIntentExample {
+        text: " Kann ich die Adresse noch ändern? ".into(),
+        intent: Intent::ChangeOrder,
+        language: Some(lang("de")),
+        source_message_id: Some(out.message_id),
+        created_by: Some(agent.id),
+    };
+    let saved = store.add_intent_example(&example, at(1)).await.unwrap();
+    assert_eq!(saved.text, "Kann ich die Adresse noch ändern?");
+    assert_eq!((saved.intent, saved.created_by, saved.created_at), (Intent::ChangeOrder, Some(agent.id), at(1)));
+    let other = NewIntentExample {
+        text: "refund please".into(),
+        intent: Intent::Refund,
+        language: None,
+        source_message_id: None,
+        created_by: None,
+    };
+    store.add_intent_example(&other, at(2)).await.unwrap();
+    let all = store.list_intent_examples().await.unwrap();
+    assert_eq!(all.iter().map(|e| e.intent).collect::<Vec<_>>(), [Intent::ChangeOrder, Intent::Refund], "oldest first");
+    assert_invalid(
+        store.add_intent_example(&NewIntentExample { text: "  ".into(), ..other.clone() }, at(3)).await,
+        "needs some text",
+    );
+    let dangling = NewIntentExample { source_message_id: Some(MessageId(999_999)), ..other };
+    assert_invalid(store.add_intent_example(&dangling, at(3)).await, "does not exist");
+}
+
+async fn reply_templates(store: Arc<dyn Store>) {
+    let template = StoredTemplate {
+        key: "order_status.shipped".into(),
+        language: lang("de"),
+        intent: Intent::OrderStatus,
+        title: "Versandt".into(),
+        body: "Ihre Bestellung {{ order_id }} ist unterwegs.".into(),
+        condition: "shipped".into(),
+        updated_at: at(0),
+    };
+    assert_eq!(store.upsert_template(&template).await.unwrap(), template);
+    let english = StoredTemplate { language: lang("en"), title: "Shipped".into(), ..template.clone() };
+    store.upsert_template(&english).await.unwrap();
+    let edited = StoredTemplate {
+        body: "Bestellung {{ order_id }}: {{ tracking_url }}".into(),
+        updated_at: at(5),
+        ..template.clone()
+    };
+    assert_eq!(store.upsert_template(&edited).await.unwrap(), edited, "same key and language replaces");
+    let all = store.list_templates().await.unwrap();
+    assert_eq!(all, [edited, english]);
+    store.delete_template("order_status.shipped", &lang("de")).await.unwrap();
+    assert_eq!(store.list_templates().await.unwrap().len(), 1);
+    assert_not_found(store.delete_template("order_status.shipped", &lang("de")).await);
+}
+
 macro_rules! conformance {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
@@ -1222,6 +1322,9 @@ conformance!(
     jobs_lease_expires,
     concurrent_claimers_never_share_a_job,
     missing_rows_are_not_found,
+    analysis_and_order_by_tracking,
+    intent_examples,
+    reply_templates,
 );
 
 /// `open` picks the backend from the URL and refuses what it does not know without echoing

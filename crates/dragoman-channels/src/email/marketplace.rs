@@ -8,7 +8,7 @@
 //! sentences, and an unrecognised template keeps the whole text with a warning.
 
 use super::Mailbox;
-use dragoman_core::{Channel, EmailAddress, LanguageTag, Marketplace};
+use dragoman_core::{Channel, EmailAddress, Marketplace};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -108,29 +108,6 @@ fn amazon_buyer_name(display: &str) -> String {
         }
         _ => display.to_owned(),
     }
-}
-
-/// The language buyers of a storefront mostly write in, where one dominates: a prior for
-/// language detection on short messages, never a replacement for it.
-pub(crate) fn language_hint(marketplace: &Marketplace) -> Option<LanguageTag> {
-    let site = marketplace.as_str().split_once('.')?.1;
-    let language = match site {
-        "de" | "at" => "de",
-        "co.jp" | "jp" => "ja",
-        "fr" => "fr",
-        "it" => "it",
-        "es" | "com.mx" | "mx" => "es",
-        "com.br" | "br" => "pt",
-        "com" | "co.uk" | "uk" | "ie" | "ca" | "com.au" | "au" | "in" | "sg" | "co.za" => "en",
-        "nl" => "nl",
-        "pl" => "pl",
-        "se" => "sv",
-        "com.tr" | "tr" => "tr",
-        "sa" | "eg" => "ar",
-        "cn" => "zh",
-        _ => return None,
-    };
-    LanguageTag::parse(language).ok()
 }
 
 /// The buyer's words taken out of a platform template.
@@ -301,7 +278,7 @@ mod tests {
         assert_eq!(origin.marketplace.as_ref().map(Marketplace::as_str), Some("amazon.co.jp"));
         assert_eq!(origin.alias.as_deref(), Some("x8m2v7qd4ktwz9n@marketplace.amazon.co.jp"));
         assert_eq!(origin.buyer_name.as_deref(), Some("美咲"));
-        assert_eq!(language_hint(origin.marketplace.as_ref().unwrap()).unwrap().as_str(), "ja");
+        assert_eq!(origin.marketplace.as_ref().unwrap().language_prior().unwrap().as_str(), "ja");
         for (site, lang) in [
             ("amazon.de", Some("de")),
             ("amazon.com.br", Some("pt")),
@@ -311,7 +288,7 @@ mod tests {
             ("amazon.com.be", None),
         ] {
             assert_eq!(
-                language_hint(&Marketplace::parse(site).unwrap()).as_ref().map(LanguageTag::as_str),
+                Marketplace::parse(site).unwrap().language_prior().as_ref().map(LanguageTag::as_str),
                 lang,
                 "{site}"
             );

@@ -230,7 +230,7 @@ fn assemble(headers: Headers, bodies: mime::Bodies, mut warnings: Vec<String>) -
         references: headers.references,
         date: headers.date,
         channel: origin.channel,
-        language_hint: origin.marketplace.as_ref().and_then(marketplace::language_hint),
+        language_hint: origin.marketplace.as_ref().and_then(Marketplace::language_prior),
         marketplace: origin.marketplace,
         buyer_address,
         buyer_name: origin.buyer_name,
