@@ -4,7 +4,7 @@
 use dragoman_store::IngestLimits;
 use serde::Deserialize;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -12,6 +12,8 @@ pub struct Config {
     /// `sqlite://dragoman.db` (default) or `postgres://user@host/db`.
     pub db: String,
     pub listen: SocketAddr,
+    /// Where `scripts/fetch-models` put the model files (`DRAGOMAN_MODELS`).
+    pub models_dir: PathBuf,
     /// The `[server]` table.
     #[serde(rename = "server")]
     pub settings: Settings,
@@ -36,6 +38,7 @@ impl Default for Config {
         Self {
             db: "sqlite://dragoman.db".into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            models_dir: PathBuf::from("models"),
             settings: Settings::default(),
         }
     }
@@ -103,6 +106,7 @@ impl Config {
         match name {
             "DRAGOMAN_DB" => self.db = value.to_owned(),
             "DRAGOMAN_LISTEN" => self.listen = parse(name, value)?,
+            "DRAGOMAN_MODELS" => self.models_dir = PathBuf::from(value),
             "DRAGOMAN_MAX_BODY_BYTES" => self.settings.max_body_bytes = parse(name, value)?,
             "DRAGOMAN_MAX_ATTACHMENT_BYTES" => self.settings.max_attachment_bytes = parse(name, value)?,
             "DRAGOMAN_SESSION_HOURS" => self.settings.session_hours = parse(name, value)?,

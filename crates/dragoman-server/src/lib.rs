@@ -55,12 +55,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let mut workers = worker::spawn(state.clone());
+    workers.spawn(worker::keep_learning(state.clone()));
     let result = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
     workers.abort_all();
     result
 }
 
-/// Convenience for tests and the binary: state over an opened store.
-pub fn app_state(store: std::sync::Arc<dyn Store>, settings: Settings) -> AppState {
-    AppState::new(store, settings)
+/// State over an opened store and loaded models.
+pub fn app_state(store: std::sync::Arc<dyn Store>, settings: Settings, analyzer: std::sync::Arc<dragoman_nlu::Analyzer>) -> AppState {
+    AppState::new(store, settings, analyzer)
 }

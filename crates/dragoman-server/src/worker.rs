@@ -2,8 +2,10 @@
 //! idempotent: a worker that dies mid-job leaves it to be claimed again when its lease ends.
 
 use crate::state::AppState;
-use dragoman_core::MessageId;
-use dragoman_store::{EnrichmentState, Job, JobState};
+use dragoman_core::{Conversation, Direction, LanguageTag, Marketplace, MessageId, OrderId, Priority};
+use dragoman_lang::Detection;
+use dragoman_nlu::Entities;
+use dragoman_store::{ConversationPatch, EnrichmentState, Job, JobState};
 use std::time::Duration;
 use tokio::task::JoinSet;
 
@@ -20,6 +22,26 @@ pub fn spawn(state: AppState) -> JoinSet<()> {
         set.spawn(work(state.clone()));
     }
     set
+}
+
+/// How often a process checks for intent examples added through another process.
+const LEARN_POLL: Duration = Duration::from_secs(60);
+
+/// Trains the intent classifier on the store's examples at start, then whenever their number
+/// differs from what it learnt (corrections made here retrain at once; this catches those
+/// made through other processes).
+pub async fn keep_learning(state: AppState) {
+    let Some(classifier) = state.analyzer.intents() else { return };
+    loop {
+        match state.store.list_intent_examples().await {
+            Ok(examples) if examples.len() != classifier.store_examples() => {
+                crate::api::understanding::relearn(state.clone()).await;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot count intent examples"),
+        }
+        tokio::time::sleep(LEARN_POLL).await;
+    }
 }
 
 async fn work(state: AppState) {
@@ -64,25 +86,78 @@ async fn run(state: &AppState, job: Job) {
     }
 }
 
-/// Detects the language of a new inbound message. Translation, intent and the rest join here.
+/// Understands a new inbound message and what it means for its conversation: language
+/// (per message, and for the conversation with the storefront as a prior), intent,
+/// escalation, entities, and the order it is about. Safe to run twice.
 async fn enrich(state: &AppState, job: &Job) -> Result<(), String> {
     let id = job
         .payload
         .get("message_id")
         .and_then(serde_json::Value::as_i64)
         .ok_or_else(|| format!("payload {} has no message_id", job.payload))?;
-    let message = state.store.get_message(MessageId(id)).await.map_err(|e| e.to_string())?;
-    let text = if message.body_text.trim().is_empty() {
-        message.subject.clone().unwrap_or_default()
-    } else {
-        message.body_text.clone()
-    };
-    let detection = dragoman_lang::detect(&text);
-    state
-        .store
-        .record_language(message.id, &detection.language, detection.confidence)
-        .await
-        .map_err(|e| e.to_string())?;
-    state.store.set_enrichment_state(message.id, EnrichmentState::Done).await.map_err(|e| e.to_string())?;
+    let store = &state.store;
+    let message = store.get_message(MessageId(id)).await.map_err(|e| e.to_string())?;
+    let text = if message.body_text.trim().is_empty() { message.subject.clone().unwrap_or_default() } else { message.body_text.clone() };
+    let analyzer = state.analyzer.clone();
+    let analysis = tokio::task::spawn_blocking(move || analyzer.analyze(&text)).await.map_err(|e| e.to_string())?;
+
+    store.record_language(message.id, &analysis.lang, analysis.lang_confidence).await.map_err(|e| e.to_string())?;
+    let analysis_json = serde_json::to_value(&analysis).map_err(|e| e.to_string())?;
+    store.record_analysis(message.id, &analysis_json).await.map_err(|e| e.to_string())?;
+
+    let conversation = store.get_conversation(message.conversation_id).await.map_err(|e| e.to_string())?;
+    let mut patch = ConversationPatch::default();
+    if conversation.buyer_language.is_none() {
+        patch.buyer_language = thread_language(state, &conversation).await?;
+    }
+    if message.direction == Direction::Inbound {
+        // The conversation is about what the buyer asked last; escalation sticks until an
+        // agent lowers it.
+        if let Some(intent) = analysis.intent {
+            patch.intent = Some(Some(intent.to_string()));
+        }
+        if analysis.escalate && !conversation.escalated {
+            patch.escalated = Some(true);
+            patch.priority = Some(Priority::from_rank(conversation.priority.rank().max(Priority::High.rank())));
+        }
+    }
+    if conversation.order_id.is_none() {
+        patch.order_id = linked_order(state, &analysis.entities).await?.map(Some);
+    }
+    if patch != ConversationPatch::default() {
+        store.update_conversation(conversation.id, &patch, state.now()).await.map_err(|e| e.to_string())?;
+    }
+    store.set_enrichment_state(message.id, EnrichmentState::Done).await.map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// The conversation's language from all its buyer messages, with the storefront's usual
+/// language as a prior (amazon.de → de) for threads too short to tell.
+async fn thread_language(state: &AppState, conversation: &Conversation) -> Result<Option<LanguageTag>, String> {
+    let messages = state.store.list_messages(conversation.id).await.map_err(|e| e.to_string())?;
+    let detections: Vec<(Detection, usize)> = messages
+        .iter()
+        .filter(|m| m.direction == Direction::Inbound)
+        .filter_map(|m| {
+            let language = m.language.clone()?;
+            Some((Detection { language, confidence: m.language_confidence.unwrap_or(0.0) }, m.body_text.chars().count()))
+        })
+        .collect();
+    let prior = conversation.marketplace.as_ref().and_then(Marketplace::language_prior);
+    Ok(dragoman_lang::conversation_language(&detections, prior.as_ref()))
+}
+
+/// The store's order a message names, by order number first, then by tracking number.
+async fn linked_order(state: &AppState, entities: &Entities) -> Result<Option<OrderId>, String> {
+    for number in &entities.order_ids {
+        if let Some(order) = state.store.find_order(number).await.map_err(|e| e.to_string())? {
+            return Ok(Some(order.id));
+        }
+    }
+    for tracking in entities.tracking_strings() {
+        if let Some(order) = state.store.find_order_by_tracking(&tracking).await.map_err(|e| e.to_string())? {
+            return Ok(Some(order.id));
+        }
+    }
+    Ok(None)
 }

@@ -1,11 +1,14 @@
 //! The `dragoman` command: runs the server and administers a store.
 //!
-//! Subcommands: `serve` (HTTP API and workers, optionally seeding the demo store),
+//! Subcommands: `serve` (HTTP API and workers, optionally seeding the demo store), `analyze`
+//! and `eval` (message understanding and its score on labelled data),
 //! `import` (raw emails through the real ingest path), `user add`, `token create`.
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use dragoman_core::{LanguageTag, Role, Timestamp};
+use dragoman_nlu::Analyzer;
+use dragoman_nlu::evaluation::{Labelled, Report};
 use dragoman_server::{Config, auth, demo};
 use dragoman_store::{NewAgent, Store};
 use std::io::BufRead;
@@ -49,6 +52,26 @@ enum Command {
         /// Files to import.
         #[arg(long = "eml", required = true, num_args = 1..)]
         eml: Vec<PathBuf>,
+    },
+    /// Understand buyer messages: language, intent, escalation, entities (one JSON object each).
+    Analyze {
+        /// Read `{"id", "text"}` lines on standard input and write one result line each.
+        #[arg(long)]
+        jsonl: bool,
+        /// The text to analyse (without --jsonl).
+        text: Option<String>,
+        /// Directory with the models (`scripts/fetch-models`); default $DRAGOMAN_MODELS or ./models.
+        #[arg(long)]
+        models: Option<PathBuf>,
+    },
+    /// Score the analyzer on a labelled JSONL file (the format of shared/data/messages.dev.jsonl).
+    Eval {
+        file: PathBuf,
+        #[arg(long)]
+        models: Option<PathBuf>,
+        /// Also list every message whose language or intent was wrong.
+        #[arg(long)]
+        misses: bool,
     },
     /// Manage agent logins.
     User {
@@ -176,6 +199,8 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Analyze { jsonl, text, models } => analyze(jsonl, text, models),
+        Command::Eval { file, models, misses } => eval(&file, models, misses),
         Command::User { command: UserCommand::Add { db, email, name, role, languages, time_zone } } => {
             let store = open_store(&load_config(&db)?).await?;
             let role = parse_role(&role)?;
@@ -216,6 +241,80 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
+fn load_analyzer(models: Option<PathBuf>) -> Result<Analyzer> {
+    let dir = models.unwrap_or_else(dragoman_nlu::encoder::models_dir);
+    Analyzer::load(&dir).with_context(|| format!("cannot load the models from {}", dir.display()))
+}
+
+fn analyze(jsonl: bool, text: Option<String>, models: Option<PathBuf>) -> Result<()> {
+    let analyzer = load_analyzer(models)?;
+    if !jsonl {
+        let text = text.context("give the text to analyse, or --jsonl to read lines on standard input")?;
+        println!("{}", analyzer.analyze(&text).contract_json(None));
+        return Ok(());
+    }
+    // Batches: the encoder is several times faster per message on a batch than one by one.
+    let stdin = std::io::stdin().lock();
+    let mut batch: Vec<(serde_json::Value, String)> = Vec::new();
+    let flush = |batch: &mut Vec<(serde_json::Value, String)>| {
+        let texts: Vec<&str> = batch.iter().map(|(_, t)| t.as_str()).collect();
+        for ((id, _), analysis) in batch.iter().zip(analyzer.analyze_many(&texts)) {
+            println!("{}", analysis.contract_json(Some(id)));
+        }
+        batch.clear();
+    };
+    for (n, line) in stdin.lines().enumerate() {
+        let line = line.context("cannot read standard input")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(&line).with_context(|| format!("line {}: not valid JSON", n + 1))?;
+        let text = value["text"].as_str().with_context(|| format!("line {}: no \"text\" string", n + 1))?;
+        batch.push((value.get("id").cloned().unwrap_or(serde_json::Value::Null), text.to_owned()));
+        if batch.len() == 64 {
+            flush(&mut batch);
+        }
+    }
+    flush(&mut batch);
+    Ok(())
+}
+
+fn eval(file: &std::path::Path, models: Option<PathBuf>, misses: bool) -> Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let labelled = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| serde_json::from_str::<Labelled>(l).with_context(|| format!("{}:{}: not a labelled message", file.display(), n + 1)))
+        .collect::<Result<Vec<_>>>()?;
+    let loading = std::time::Instant::now();
+    let analyzer = load_analyzer(models)?;
+    let loaded = loading.elapsed();
+    let started = std::time::Instant::now();
+    let texts: Vec<&str> = labelled.iter().map(|l| l.text.as_str()).collect();
+    let analyses = analyzer.analyze_many(&texts);
+    let elapsed = started.elapsed();
+    let report = Report::score(&labelled, &analyses);
+    print!("{}", report.render());
+    println!(
+        "
+speed: {:.0} messages/s ({} messages in {:.2} s, one thread); models loaded and trained in {:.2} s",
+        labelled.len() as f64 / elapsed.as_secs_f64(),
+        labelled.len(),
+        elapsed.as_secs_f64(),
+        loaded.as_secs_f64()
+    );
+    if misses {
+        println!("
+misses:");
+        for (id, what, expected, got) in &report.misses {
+            println!("  {id} {what}: expected {expected}, got {got}");
+        }
+    }
+    Ok(())
+}
+
 async fn serve(config: Config, with_demo: bool) -> Result<()> {
     let store = open_store(&config).await?;
     if with_demo {
@@ -233,7 +332,17 @@ async fn serve(config: Config, with_demo: bool) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     eprintln!("Dragoman is listening on http://{addr}/ (database: {})", redact(&config.db));
-    let state = dragoman_server::app_state(store, config.settings);
+    let models_dir = config.models_dir.clone();
+    // Embedding the shipped intent examples and training takes a few seconds: off the runtime.
+    let analyzer = tokio::task::spawn_blocking(move || match Analyzer::load(&models_dir) {
+        Ok(analyzer) => analyzer,
+        Err(e) => {
+            tracing::warn!(error = %e, "intent classification is off until the models are installed (scripts/fetch-models)");
+            Analyzer::without_models()
+        }
+    })
+    .await?;
+    let state = dragoman_server::app_state(store, config.settings, Arc::new(analyzer));
     dragoman_server::serve(listener, state, shutdown_signal()).await?;
     eprintln!("Dragoman stopped");
     Ok(())

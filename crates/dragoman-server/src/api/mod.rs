@@ -7,6 +7,7 @@ pub mod inbound;
 pub mod jobs;
 pub mod messages;
 pub mod session;
+pub mod understanding;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -28,6 +29,7 @@ use utoipa::OpenApi;
         jobs::list, jobs::retry,
         messages::attachment, messages::raw,
         session::login, session::logout, session::me,
+        understanding::analyze, understanding::correct_intent,
     ),
     tags(
         (name = "conversations", description = "The inbox"),
@@ -35,6 +37,7 @@ use utoipa::OpenApi;
         (name = "customers"), (name = "orders"), (name = "messages"),
         (name = "jobs", description = "The durable background queue"),
         (name = "auth", description = "Sessions and identity"),
+        (name = "understanding", description = "Language, intent, escalation, entities"),
     )
 )]
 pub struct ApiDoc;
@@ -47,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(messages::routes())
         .merge(session::routes())
+        .merge(understanding::routes())
         .route("/openapi.json", get(|| async { axum::Json(ApiDoc::openapi()) }))
         .fallback(|| async { ApiError::NotFound("no such API route; see /api/v1/openapi.json".into()) })
 }

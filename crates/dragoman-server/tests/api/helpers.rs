@@ -2,7 +2,8 @@ use dragoman_core::{Role, Timestamp};
 use dragoman_server::{Settings, auth};
 use dragoman_store::{NewAgent, Store};
 use serde_json::Value;
-use std::sync::Arc;
+use dragoman_nlu::Analyzer;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 pub struct TestApp {
@@ -29,12 +30,37 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
     let store = dragoman_store::open(&url).await.expect("open store");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = dragoman_server::app_state(store.clone(), settings);
+    let state = dragoman_server::app_state(store.clone(), settings, analyzer());
     let server = tokio::spawn(async move {
         dragoman_server::serve(listener, state, std::future::pending()).await.unwrap();
     });
     let token = app_token(&store, Role::Admin).await;
     TestApp { base, client: reqwest::Client::new(), store, token, _dir: dir, _server: server }
+}
+
+/// The real models when installed (`scripts/fetch-models`), loaded once for all tests; CI must
+/// have them.
+pub fn analyzer() -> Arc<Analyzer> {
+    static ANALYZER: OnceLock<Arc<Analyzer>> = OnceLock::new();
+    ANALYZER
+        .get_or_init(|| {
+            let dir = std::env::var_os("DRAGOMAN_MODELS")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"));
+            match Analyzer::load(&dir) {
+                Ok(analyzer) => Arc::new(analyzer),
+                Err(e) if std::env::var_os("CI").is_none() => {
+                    eprintln!("SKIPPED intent checks: {e}");
+                    Arc::new(Analyzer::without_models())
+                }
+                Err(e) => panic!("CI needs the models: {e}"),
+            }
+        })
+        .clone()
+}
+
+pub fn has_models() -> bool {
+    analyzer().intents().is_some()
 }
 
 pub async fn app_token(store: &Arc<dyn Store>, role: Role) -> String {
