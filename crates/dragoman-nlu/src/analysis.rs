@@ -47,6 +47,14 @@ impl Analysis {
     }
 }
 
+/// Loads the language models and compiles the patterns now, at start-up, rather than in the
+/// first message's enrichment (about a second).
+fn warm_up() {
+    dragoman_lang::warm_up();
+    let _ = escalation::assess("");
+    let _ = entities::extract("");
+}
+
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
@@ -61,11 +69,13 @@ impl Analyzer {
     /// the intent classifier on the shipped examples.
     pub fn load(models_dir: &Path) -> Result<Self, EncoderError> {
         let encoder = UseM3::load(&models_dir.join("use-m3"))?;
+        warm_up();
         Ok(Self { intents: Some(IntentClassifier::new(Arc::new(encoder))) })
     }
 
     /// Language, escalation and entities only: what runs when no model files are installed.
     pub fn without_models() -> Self {
+        warm_up();
         Self { intents: None }
     }
 

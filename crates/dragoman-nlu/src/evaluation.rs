@@ -148,12 +148,14 @@ impl Report {
         let mut out = String::new();
         let _ = writeln!(out, "messages: {}", self.messages);
         let _ = writeln!(out, "language accuracy: {:.3}", self.language_accuracy());
-        let _ = writeln!(out, "intent accuracy: {:.3}   macro-F1: {:.3}", self.intent_accuracy(), self.intent_macro_f1());
+        let _ =
+            writeln!(out, "intent accuracy: {:.3}   macro-F1: {:.3}", self.intent_accuracy(), self.intent_macro_f1());
         let _ = writeln!(out, "\n{:<20} {:>9} {:>9} {:>9}", "intent", "precision", "recall", "F1");
         for intent in Intent::ALL {
             let c = self.intent_counts(intent.as_str());
             if c.true_positive + c.false_negative + c.false_positive > 0 {
-                let _ = writeln!(out, "{:<20} {:>9.3} {:>9.3} {:>9.3}", intent.as_str(), c.precision(), c.recall(), c.f1());
+                let _ =
+                    writeln!(out, "{:<20} {:>9.3} {:>9.3} {:>9.3}", intent.as_str(), c.precision(), c.recall(), c.f1());
             }
         }
         let _ = writeln!(out, "\nconfusion (expected → predicted: count), errors only:");

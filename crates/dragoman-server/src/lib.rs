@@ -62,6 +62,10 @@ pub async fn serve(
 }
 
 /// State over an opened store and loaded models.
-pub fn app_state(store: std::sync::Arc<dyn Store>, settings: Settings, analyzer: std::sync::Arc<dragoman_nlu::Analyzer>) -> AppState {
+pub fn app_state(
+    store: std::sync::Arc<dyn Store>,
+    settings: Settings,
+    analyzer: std::sync::Arc<dragoman_nlu::Analyzer>,
+) -> AppState {
     AppState::new(store, settings, analyzer)
 }

@@ -97,7 +97,11 @@ async fn enrich(state: &AppState, job: &Job) -> Result<(), String> {
         .ok_or_else(|| format!("payload {} has no message_id", job.payload))?;
     let store = &state.store;
     let message = store.get_message(MessageId(id)).await.map_err(|e| e.to_string())?;
-    let text = if message.body_text.trim().is_empty() { message.subject.clone().unwrap_or_default() } else { message.body_text.clone() };
+    let text = if message.body_text.trim().is_empty() {
+        message.subject.clone().unwrap_or_default()
+    } else {
+        message.body_text.clone()
+    };
     let analyzer = state.analyzer.clone();
     let analysis = tokio::task::spawn_blocking(move || analyzer.analyze(&text)).await.map_err(|e| e.to_string())?;
 
@@ -140,7 +144,10 @@ async fn thread_language(state: &AppState, conversation: &Conversation) -> Resul
         .filter(|m| m.direction == Direction::Inbound)
         .filter_map(|m| {
             let language = m.language.clone()?;
-            Some((Detection { language, confidence: m.language_confidence.unwrap_or(0.0) }, m.body_text.chars().count()))
+            Some((
+                Detection { language, confidence: m.language_confidence.unwrap_or(0.0) },
+                m.body_text.chars().count(),
+            ))
         })
         .collect();
     let prior = conversation.marketplace.as_ref().and_then(Marketplace::language_prior);

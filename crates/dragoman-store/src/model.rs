@@ -28,7 +28,7 @@ pub struct IngestOutcome {
 /// Changes to a conversation; `None` leaves a field as it is, `Some(None)` clears it.
 /// (Not `Deserialize`: serde reads both a missing field and `null` as `None`, so an API
 /// request type should decide what `null` means and build this.)
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConversationPatch {
     pub priority: Option<Priority>,
     pub tier: Option<Tier>,

@@ -286,7 +286,10 @@ fn eval(file: &std::path::Path, models: Option<PathBuf>, misses: bool) -> Result
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(n, l)| serde_json::from_str::<Labelled>(l).with_context(|| format!("{}:{}: not a labelled message", file.display(), n + 1)))
+        .map(|(n, l)| {
+            serde_json::from_str::<Labelled>(l)
+                .with_context(|| format!("{}:{}: not a labelled message", file.display(), n + 1))
+        })
         .collect::<Result<Vec<_>>>()?;
     let loading = std::time::Instant::now();
     let analyzer = load_analyzer(models)?;
@@ -306,8 +309,10 @@ speed: {:.0} messages/s ({} messages in {:.2} s, one thread); models loaded and 
         loaded.as_secs_f64()
     );
     if misses {
-        println!("
-misses:");
+        println!(
+            "
+misses:"
+        );
         for (id, what, expected, got) in &report.misses {
             println!("  {id} {what}: expected {expected}, got {got}");
         }

@@ -288,7 +288,7 @@ mod tests {
             ("amazon.com.be", None),
         ] {
             assert_eq!(
-                Marketplace::parse(site).unwrap().language_prior().as_ref().map(LanguageTag::as_str),
+                Marketplace::parse(site).unwrap().language_prior().as_ref().map(dragoman_core::LanguageTag::as_str),
                 lang,
                 "{site}"
             );

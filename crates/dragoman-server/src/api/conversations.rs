@@ -207,7 +207,11 @@ pub struct ConversationUpdate {
     buyer_language: Option<LanguageTag>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
-    intent: Option<Option<String>>,
+    intent: Option<Option<Intent>>,
+    /// Link the order the conversation is about (null unlinks).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    order_id: Option<Option<OrderId>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<i64>)]
     team_id: Option<Option<TeamId>>,
@@ -218,7 +222,7 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Optio
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// Change priority, tier, tags, intent, team or the buyer language of a conversation.
+/// Change priority, tier, tags, intent, team, linked order or the buyer language of a conversation.
 #[utoipa::path(patch, path = "/api/v1/conversations/{id}", tag = "conversations",
     params(("id" = i64, Path)), request_body = ConversationUpdate,
     responses((status = 200, body = Conversation), (status = 422, body = crate::error::ErrorBody)))]
@@ -235,11 +239,12 @@ async fn update(
         priority: update.priority,
         tier: update.tier,
         escalated: update.escalated,
-        intent: update.intent,
+        intent: update.intent.map(|i| i.map(|i| i.to_string())),
         team_id: update.team_id,
         sla_due_at: None,
         buyer_language: update.buyer_language,
         tags,
+        order_id: update.order_id,
     };
     Ok(Json(state.store.update_conversation(ConversationId(id), &patch, state.now()).await?))
 }

@@ -27,7 +27,11 @@ pub struct AnalyzeRequest {
 /// Language, intent, escalation (score and reasons) and entities of a text.
 #[utoipa::path(post, path = "/api/v1/analyze", tag = "understanding", request_body = AnalyzeRequest,
     responses((status = 200, description = "the analysis", body = Object), (status = 422, body = crate::error::ErrorBody)))]
-async fn analyze(State(state): State<AppState>, who: Principal, Json(request): Json<AnalyzeRequest>) -> ApiResult<Json<serde_json::Value>> {
+async fn analyze(
+    State(state): State<AppState>,
+    who: Principal,
+    Json(request): Json<AnalyzeRequest>,
+) -> ApiResult<Json<serde_json::Value>> {
     who.require(Role::Agent)?;
     if request.text.trim().is_empty() {
         return Err(ApiError::Unprocessable("text must not be empty".into()));

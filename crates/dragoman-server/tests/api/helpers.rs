@@ -1,8 +1,8 @@
 use dragoman_core::{Role, Timestamp};
+use dragoman_nlu::Analyzer;
 use dragoman_server::{Settings, auth};
 use dragoman_store::{NewAgent, Store};
 use serde_json::Value;
-use dragoman_nlu::Analyzer;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 

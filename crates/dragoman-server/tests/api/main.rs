@@ -6,3 +6,4 @@ mod conversations;
 mod helpers;
 mod inbound;
 mod operations;
+mod understanding;
