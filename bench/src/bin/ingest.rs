@@ -46,6 +46,11 @@ struct Args {
     /// Directory for the SQLite files (default: the system temp directory).
     #[arg(long)]
     dir: Option<PathBuf>,
+    /// Model directory (see `scripts/fetch-models`): the enrichment workers then run the intent
+    /// model too, on the same cores as ingest. Without it they run language, escalation and
+    /// entity detection only, so the numbers are about ingest, not the models.
+    #[arg(long)]
+    models: Option<PathBuf>,
 }
 
 struct RunResult {
@@ -65,19 +70,29 @@ fn main() -> Result<()> {
 
 async fn run_all(args: Args) -> Result<()> {
     let pools = Arc::new(corpus::pools());
+    let analyzer = match args.models.clone() {
+        Some(dir) => {
+            let shown = dir.display().to_string();
+            let loaded = tokio::task::spawn_blocking(move || Analyzer::load(&dir)).await?;
+            Arc::new(loaded.with_context(|| format!("loading the models from {shown}"))?)
+        }
+        None => Arc::new(Analyzer::without_models()),
+    };
     println!(
-        "ingest: {} messages per run (+{} warm-up), ~{} messages per thread, server workers = {} (default settings)\n",
+        "ingest: {} messages per run (+{} warm-up), ~{} messages per thread, server workers = {} (default \
+         settings), intent model {}\n",
         thousands(args.messages as u64),
         args.warmup,
         args.messages_per_thread,
-        Settings::default().workers
+        Settings::default().workers,
+        if args.models.is_some() { "loaded" } else { "not loaded" }
     );
     println!("| backend | concurrency | messages | msgs/s | p50 ms | p99 ms | max ms | enrich jobs still queued |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for &backend in &args.backends {
         for &concurrency in &args.concurrency {
             let db = TempDb::create(backend, &args.pg_url, args.dir.as_deref(), "ingest").await?;
-            let result = run_one(&args, &db, concurrency, pools.clone()).await;
+            let result = run_one(&args, &db, concurrency, pools.clone(), analyzer.clone()).await;
             db.remove().await.context("removing the benchmark database")?;
             let r = result?;
             let s = summarize(r.latencies);
@@ -97,15 +112,20 @@ async fn run_all(args: Args) -> Result<()> {
     Ok(())
 }
 
-async fn run_one(args: &Args, db: &TempDb, concurrency: usize, pools: Arc<Vec<Pools>>) -> Result<RunResult> {
+async fn run_one(
+    args: &Args,
+    db: &TempDb,
+    concurrency: usize,
+    pools: Arc<Vec<Pools>>,
+    analyzer: Arc<Analyzer>,
+) -> Result<RunResult> {
     let store = dragoman_store::open(&db.url).await?;
     let (token, digest) = dragoman_server::auth::new_api_token();
     store.create_api_token("bench", Role::Agent, &digest, Timestamp(now_millis())).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/api/v1/inbound", listener.local_addr()?);
-    // Enrichment without the intent model: this measures acknowledged ingest, not the models.
-    let state = dragoman_server::app_state(store.clone(), Settings::default(), Arc::new(Analyzer::without_models()));
+    let state = dragoman_server::app_state(store.clone(), Settings::default(), analyzer);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(dragoman_server::serve(listener, state, async {
         let _ = stopped.await;

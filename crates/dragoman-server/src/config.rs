@@ -31,6 +31,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Concurrent enrichment jobs in this process.
     pub workers: usize,
+    /// The shop's name as replies sign it.
+    pub store_name: String,
 }
 
 impl Default for Config {
@@ -52,6 +54,7 @@ impl Default for Settings {
             session_hours: 12,
             secure_cookies: false,
             workers: 4,
+            store_name: "our shop".into(),
         }
     }
 }
@@ -112,6 +115,7 @@ impl Config {
             "DRAGOMAN_SESSION_HOURS" => self.settings.session_hours = parse(name, value)?,
             "DRAGOMAN_SECURE_COOKIES" => self.settings.secure_cookies = parse(name, value)?,
             "DRAGOMAN_WORKERS" => self.settings.workers = parse(name, value)?,
+            "DRAGOMAN_STORE_NAME" => self.settings.store_name = value.to_owned(),
             _ => {}
         }
         Ok(())

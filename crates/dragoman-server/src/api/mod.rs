@@ -6,6 +6,7 @@ pub mod customers;
 pub mod inbound;
 pub mod jobs;
 pub mod messages;
+pub mod replies;
 pub mod session;
 pub mod understanding;
 
@@ -30,6 +31,7 @@ use utoipa::OpenApi;
         messages::attachment, messages::raw,
         session::login, session::logout, session::me,
         understanding::analyze, understanding::correct_intent,
+        replies::list, replies::save, replies::remove, replies::suggestions,
     ),
     tags(
         (name = "conversations", description = "The inbox"),
@@ -38,6 +40,7 @@ use utoipa::OpenApi;
         (name = "jobs", description = "The durable background queue"),
         (name = "auth", description = "Sessions and identity"),
         (name = "understanding", description = "Language, intent, escalation, entities"),
+        (name = "replies", description = "Reply templates and suggestions"),
     )
 )]
 pub struct ApiDoc;
@@ -51,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .merge(messages::routes())
         .merge(session::routes())
         .merge(understanding::routes())
+        .merge(replies::routes())
         .route("/openapi.json", get(|| async { axum::Json(ApiDoc::openapi()) }))
         .fallback(|| async { ApiError::NotFound("no such API route; see /api/v1/openapi.json".into()) })
 }
