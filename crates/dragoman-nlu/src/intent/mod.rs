@@ -14,7 +14,13 @@
 //!
 //! Because the encoder maps languages into one space, an intent learnt from German and
 //! Japanese examples is recognised in Czech or Thai too.
+//!
+//! A rule layer ([`cues`]) applies the labelling rule that a message asking two things is about
+//! what the seller must act on first: when the buyer states the item arrived broken or is not
+//! the item ordered, a model answer of refund, return, feedback, order status or other becomes
+//! `damaged_defective` or `wrong_item` (never overriding cancel, change, customs or a product question).
 
+mod cues;
 mod linear;
 
 use crate::encoder::SentenceEncoder;
@@ -160,7 +166,8 @@ impl IntentClassifier {
         vectors
             .iter()
             .zip(&prepared)
-            .map(|(v, text)| {
+            .zip(texts)
+            .map(|((v, text), original)| {
                 let sparse = ngrams(text);
                 let probabilities = model.linear.probabilities(Features { dense: v, sparse: &sparse });
                 let (best, confidence) = probabilities
@@ -169,13 +176,29 @@ impl IntentClassifier {
                     .enumerate()
                     .max_by(|a, b| a.1.total_cmp(&b.1))
                     .expect("the taxonomy is not empty");
-                IntentPrediction { intent: Intent::ALL[best], confidence }
+                let predicted = IntentPrediction { intent: Intent::ALL[best], confidence };
+                act_first_override(predicted, cues::act_first(original), &probabilities)
             })
             .collect()
     }
 
     fn model(&self) -> Arc<Trained> {
         self.trained.read().expect("classifier lock is never poisoned").clone()
+    }
+}
+
+/// The act-first rule over the model's answer: a stated defect or wrong item wins over a refund,
+/// return, feedback, order-status or other answer, with at least even confidence.
+fn act_first_override(predicted: IntentPrediction, cue: Option<Intent>, probabilities: &[f32]) -> IntentPrediction {
+    let overridable = matches!(
+        predicted.intent,
+        Intent::Refund | Intent::ReturnExchange | Intent::Feedback | Intent::OrderStatus | Intent::Other
+    );
+    match cue {
+        Some(intent) if overridable && intent != predicted.intent => {
+            IntentPrediction { intent, confidence: probabilities[intent.index()].max(0.5) }
+        }
+        _ => predicted,
     }
 }
 
@@ -196,6 +219,21 @@ fn train(shipped: &[Vectorised], own: &[Vectorised], embedding_dim: usize) -> Li
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn act_first_overrides_only_what_it_may() {
+        let mut probabilities = vec![0.0; Intent::ALL.len()];
+        probabilities[Intent::Refund.index()] = 0.7;
+        probabilities[Intent::DamagedDefective.index()] = 0.2;
+        let refund = IntentPrediction { intent: Intent::Refund, confidence: 0.7 };
+        let p = act_first_override(refund, Some(Intent::DamagedDefective), &probabilities);
+        assert_eq!((p.intent, p.confidence), (Intent::DamagedDefective, 0.5));
+        assert_eq!(act_first_override(refund, None, &probabilities), refund);
+        let cancel = IntentPrediction { intent: Intent::CancelOrder, confidence: 0.7 };
+        assert_eq!(act_first_override(cancel, Some(Intent::WrongItem), &probabilities), cancel);
+        let question = IntentPrediction { intent: Intent::ProductQuestion, confidence: 0.4 };
+        assert_eq!(act_first_override(question, Some(Intent::DamagedDefective), &probabilities), question);
+    }
 
     #[test]
     fn shipped_examples_cover_every_intent() {
