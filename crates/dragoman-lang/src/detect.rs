@@ -29,6 +29,10 @@ impl Detection {
 const MIN_LETTERS: usize = 4;
 /// Below this confidence the top language is a guess, not a detection.
 const MIN_CONFIDENCE: f64 = 0.30;
+/// The n-gram scoring costs in proportion to the text; a buyer message's first couple of
+/// hundred characters tell its language as well as the whole (quoted tails and signatures are
+/// already cut off by the channel adapters).
+const MAX_CHARS: usize = 200;
 
 static DETECTOR: LazyLock<LanguageDetector> =
     LazyLock::new(|| LanguageDetectorBuilder::from_all_languages().with_preloaded_language_models().build());
@@ -43,6 +47,10 @@ pub fn detect(text: &str) -> Detection {
     if letters < MIN_LETTERS {
         return Detection::undetermined();
     }
+    let text = match text.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    };
     let ranked = DETECTOR.compute_language_confidence_values(text);
     let Some((language, confidence)) = ranked.first() else { return Detection::undetermined() };
     if *confidence < MIN_CONFIDENCE {
