@@ -47,6 +47,9 @@ pub fn detect(text: &str) -> Detection {
     if letters < MIN_LETTERS {
         return Detection::undetermined();
     }
+    if let Some(by_script) = decided_by_script(text) {
+        return by_script;
+    }
     let text = match text.char_indices().nth(MAX_CHARS) {
         Some((end, _)) => &text[..end],
         None => text,
@@ -61,6 +64,29 @@ pub fn detect(text: &str) -> Detection {
         Ok(language) => Detection { language, confidence: *confidence },
         Err(_) => Detection::undetermined(),
     }
+}
+
+/// Hangul is Korean and kana is Japanese: when such letters make most of the text, the script
+/// answers at once and the n-gram models (the costly part) need not run.
+fn decided_by_script(text: &str) -> Option<Detection> {
+    let (mut letters, mut hangul, mut kana, mut han) = (0usize, 0usize, 0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        match c as u32 {
+            0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F => hangul += 1,
+            0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9D => kana += 1,
+            0x4E00..=0x9FFF | 0x3400..=0x4DBF => han += 1,
+            _ => {}
+        }
+    }
+    let language = if hangul * 2 > letters {
+        "ko"
+    } else if kana > 0 && (kana + han) * 2 > letters {
+        "ja"
+    } else {
+        return None;
+    };
+    Some(Detection { language: LanguageTag::parse(language).expect("valid"), confidence: 1.0 })
 }
 
 /// The language of a conversation from its buyer messages (oldest first) and the storefront's

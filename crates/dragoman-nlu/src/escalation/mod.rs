@@ -139,7 +139,12 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             patterns.push(folded);
         }
     }
-    let set = RegexSet::new(&patterns).expect("lexicon patterns compile as a set");
+    // The lazy DFA of several hundred patterns outgrows regex's default cache and falls back
+    // to the (much slower) PikeVM on every message; a larger cache keeps it on the DFA.
+    let set = regex::RegexSetBuilder::new(&patterns)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .expect("lexicon patterns compile as a set");
     let suppressors = lexicon::SUPPRESSORS
         .iter()
         .map(|s| (s.kinds, Regex::new(&prepare(s.pattern)).expect("suppressor pattern compiles")))
