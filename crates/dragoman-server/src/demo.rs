@@ -11,6 +11,8 @@ use dragoman_store::{IngestLimits, NewAgent, NewCustomer, NewOrder, Store, Store
 use serde::Deserialize;
 
 pub const DEMO_PASSWORD: &str = "lumenhaus-demo";
+/// How the demo shop signs its replies.
+pub const STORE_NAME: &str = "Lumenhaus";
 
 /// Agents of the demo store: (name, email, role, languages, time zone).
 const AGENTS: [(&str, &str, Role, &[&str], &str); 4] = [

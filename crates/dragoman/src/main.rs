@@ -320,9 +320,12 @@ misses:"
     Ok(())
 }
 
-async fn serve(config: Config, with_demo: bool) -> Result<()> {
+async fn serve(mut config: Config, with_demo: bool) -> Result<()> {
     let store = open_store(&config).await?;
     if with_demo {
+        if config.settings.store_name == dragoman_server::Settings::default().store_name {
+            config.settings.store_name = demo::STORE_NAME.to_owned();
+        }
         let hash = |p: &str| auth::hash_password(p).expect("argon2 hashing of a fixed password works");
         let summary = demo::seed(store.as_ref(), hash, now()).await.context("cannot seed the demo store")?;
         if summary.seeded {
