@@ -24,21 +24,29 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// The object of the `dragoman analyze` contract (DESIGN.md §4), entity lists as strings.
+    /// The entity lists of the `dragoman analyze` contract, by name, as plain strings.
+    pub fn entity_strings(&self) -> [(&'static str, Vec<String>); 5] {
+        let e = &self.entities;
+        [
+            ("order_ids", e.order_ids.clone()),
+            ("tracking_numbers", e.tracking_strings()),
+            ("emails", e.emails.clone()),
+            ("urls", e.urls.clone()),
+            ("amounts", e.amount_strings()),
+        ]
+    }
+
+    /// The object of the `dragoman analyze` contract (DESIGN.md §4).
     pub fn contract_json(&self, id: Option<&Value>) -> Value {
+        let entities: serde_json::Map<String, Value> =
+            self.entity_strings().into_iter().map(|(kind, list)| (kind.to_owned(), json!(list))).collect();
         let mut out = json!({
             "lang": self.lang,
             "lang_confidence": round3(self.lang_confidence),
             "intent": self.intent,
             "intent_confidence": self.intent_confidence.map(|c| round3(f64::from(c))),
             "escalate": self.escalate,
-            "entities": {
-                "order_ids": self.entities.order_ids,
-                "tracking_numbers": self.entities.tracking_strings(),
-                "emails": self.entities.emails,
-                "urls": self.entities.urls,
-                "amounts": self.entities.amount_strings(),
-            },
+            "entities": entities,
         });
         if let Some(id) = id {
             out.as_object_mut().expect("built as an object").insert("id".into(), id.clone());

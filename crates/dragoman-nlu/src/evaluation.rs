@@ -21,8 +21,6 @@ pub struct Labelled {
     pub entities: BTreeMap<String, Vec<String>>,
 }
 
-pub const ENTITY_TYPES: [&str; 5] = ["order_ids", "tracking_numbers", "emails", "urls", "amounts"];
-
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct Counts {
     pub true_positive: usize,
@@ -88,13 +86,8 @@ impl Report {
                 (true, false) => e.false_negative += 1,
                 (false, false) => {}
             }
-            let found = a.contract_json(None);
-            for kind in ENTITY_TYPES {
+            for (kind, got) in a.entity_strings() {
                 let want = l.entities.get(kind).cloned().unwrap_or_default();
-                let got: Vec<String> = found["entities"][kind]
-                    .as_array()
-                    .map(|v| v.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
-                    .unwrap_or_default();
                 let c = report.entities.entry(kind).or_default();
                 c.true_positive += got.iter().filter(|g| want.contains(g)).count();
                 c.false_positive += got.iter().filter(|g| !want.contains(g)).count();

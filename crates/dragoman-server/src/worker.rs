@@ -33,8 +33,8 @@ const LEARN_POLL: Duration = Duration::from_secs(60);
 pub async fn keep_learning(state: AppState) {
     let Some(classifier) = state.analyzer.intents() else { return };
     loop {
-        match state.store.list_intent_examples().await {
-            Ok(examples) if examples.len() != classifier.store_examples() => {
+        match state.store.count_intent_examples().await {
+            Ok(count) if count != classifier.store_examples() => {
                 crate::api::understanding::relearn(state.clone()).await;
             }
             Ok(_) => {}

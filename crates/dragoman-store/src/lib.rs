@@ -121,6 +121,8 @@ pub trait Store: Send + Sync + 'static {
     async fn add_intent_example(&self, example: &NewIntentExample, now: Timestamp) -> Result<IntentExample>;
     /// Every stored example, oldest first.
     async fn list_intent_examples(&self) -> Result<Vec<IntentExample>>;
+    /// How many examples there are, to notice new ones without loading them all.
+    async fn count_intent_examples(&self) -> Result<usize>;
     async fn list_templates(&self) -> Result<Vec<StoredTemplate>>;
     /// Inserts or replaces the template with this key and language.
     async fn upsert_template(&self, template: &StoredTemplate) -> Result<StoredTemplate>;

@@ -1139,6 +1139,12 @@ impl Store for Impl {
     }
 
     #[instrument(skip_all)]
+    async fn count_intent_examples(&self) -> Result<usize> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM intent_examples").fetch_one(&self.pool).await?;
+        Ok(usize::try_from(n).unwrap_or_default())
+    }
+
+    #[instrument(skip_all)]
     async fn list_templates(&self) -> Result<Vec<StoredTemplate>> {
         let rows: Vec<TemplateRow> =
             sqlx::query_as(&format!("SELECT {TEMPLATE_COLUMNS} FROM reply_templates ORDER BY key, language"))

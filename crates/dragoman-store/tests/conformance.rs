@@ -1214,6 +1214,7 @@ async fn analysis_and_order_by_tracking(store: Arc<dyn Store>) {
 
 async fn intent_examples(store: Arc<dyn Store>) {
     assert!(store.list_intent_examples().await.unwrap().is_empty());
+    assert_eq!(store.count_intent_examples().await.unwrap(), 0);
     let out = ingest(&store, &inbound(Channel::Chat, "i1", "v1", "Kann ich die Adresse noch ändern?"), at(0)).await;
     let agent = store.create_agent(&new_agent("ex@shop.example"), at(0)).await.unwrap();
     let example = NewIntentExample {
@@ -1235,6 +1236,7 @@ async fn intent_examples(store: Arc<dyn Store>) {
     };
     store.add_intent_example(&other, at(2)).await.unwrap();
     let all = store.list_intent_examples().await.unwrap();
+    assert_eq!(store.count_intent_examples().await.unwrap(), 2);
     assert_eq!(all.iter().map(|e| e.intent).collect::<Vec<_>>(), [Intent::ChangeOrder, Intent::Refund], "oldest first");
     assert_invalid(
         store.add_intent_example(&NewIntentExample { text: "  ".into(), ..other.clone() }, at(3)).await,

@@ -264,6 +264,7 @@ mod tests {
         let dim = encoder.dim();
         let variants: [(&str, bool, bool); 3] =
             [("embedding", true, false), ("n-grams", false, true), ("embedding + n-grams", true, true)];
+        let mut accuracies = Vec::new();
         for (name, dense, sparse) in variants {
             let (mut right, mut total) = (0, 0);
             for fold in 0..5 {
@@ -282,8 +283,12 @@ mod tests {
                     total += 1;
                 }
             }
-            println!("{name:<22} accuracy {:.3} ({right}/{total})", right as f64 / total as f64);
+            let accuracy = right as f64 / total as f64;
+            println!("{name:<22} accuracy {accuracy:.3} ({right}/{total})");
+            accuracies.push(accuracy);
         }
+        // The model serves the combination: it must beat either part alone.
+        assert!(accuracies[2] > accuracies[0] && accuracies[2] > accuracies[1], "{accuracies:?}");
     }
 
     /// A toy encoder: one dimension per keyword, so the classifier's wiring is testable

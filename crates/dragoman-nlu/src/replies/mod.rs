@@ -13,7 +13,7 @@
 //!
 //! [`suggest`] ranks the templates that fit a message (intent, escalation, order state) in
 //! the agent's language, falling back to English template by template, and leaves out the
-//! ones the context cannot fill; [`suggest_detailed`] also says which were left out and why.
+//! ones the context cannot fill, saying which and why.
 //!
 //! [`default_templates`] are the shipped SOPs (one TOML file per language under
 //! `templates/`): every intent in en, de, fr, es, it, pt, ja, zh, ko, nl and pl, written for
@@ -310,23 +310,10 @@ pub fn validate(body: &str) -> Result<(), ReplyError> {
     render_body("template", body, &ReplyContext::sample()).map(|_| ())
 }
 
-/// The best templates for a message, rendered. See [`suggest_detailed`].
-pub fn suggest(
-    templates: &[ReplyTemplate],
-    intent: Intent,
-    escalated: bool,
-    order_state: OrderState,
-    language: &LanguageTag,
-    ctx: &ReplyContext,
-    limit: usize,
-) -> Vec<Suggestion> {
-    suggest_detailed(templates, intent, escalated, order_state, language, ctx, limit).suggestions
-}
-
 /// Ranks the templates for `intent` whose condition fits (`escalated` puts the apology-first
 /// variants on top; the order state picks "shipped" over "not shipped"), one per key, in
 /// `language` or else in English, renders them, and reports the ones the context cannot fill.
-pub fn suggest_detailed(
+pub fn suggest(
     templates: &[ReplyTemplate],
     intent: Intent,
     escalated: bool,

@@ -197,14 +197,14 @@ fn order_facts_and_state_from_the_order() {
 fn suggest_picks_the_variant_for_the_order_state() {
     let templates = default_templates();
     let shipped = ctx_with(&order("shipped", vec![dhl()]));
-    let s = suggest(&templates, Intent::OrderStatus, false, OrderState::Shipped, &lang("de"), &shipped, 3);
+    let s = suggest(&templates, Intent::OrderStatus, false, OrderState::Shipped, &lang("de"), &shipped, 3).suggestions;
     assert_eq!(s[0].key, "order_status.shipped");
     assert_eq!(s[0].language.as_str(), "de");
     assert!(s[0].text.contains("00340434161234567890") && s[0].text.contains("Jonas"), "{}", s[0].text);
     assert!(s.iter().all(|x| x.key != "order_status.not_shipped"), "{s:?}");
 
     let paid = ctx_with(&order("paid", vec![]));
-    let s = suggest(&templates, Intent::CancelOrder, false, OrderState::NotShipped, &lang("fr"), &paid, 3);
+    let s = suggest(&templates, Intent::CancelOrder, false, OrderState::NotShipped, &lang("fr"), &paid, 3).suggestions;
     assert_eq!(s[0].key, "cancel_order.not_shipped");
     assert!(s.iter().all(|x| x.key != "cancel_order.shipped"));
 }
@@ -213,9 +213,11 @@ fn suggest_picks_the_variant_for_the_order_state() {
 fn suggest_puts_apologies_first_when_escalated() {
     let templates = default_templates();
     let shipped = ctx_with(&order("shipped", vec![dhl()]));
-    let calm = suggest(&templates, Intent::OrderStatus, false, OrderState::Shipped, &lang("ja"), &shipped, 5);
+    let calm =
+        suggest(&templates, Intent::OrderStatus, false, OrderState::Shipped, &lang("ja"), &shipped, 5).suggestions;
     assert!(calm.iter().all(|s| s.key != "order_status.escalated"));
-    let angry = suggest(&templates, Intent::OrderStatus, true, OrderState::Shipped, &lang("ja"), &shipped, 5);
+    let angry =
+        suggest(&templates, Intent::OrderStatus, true, OrderState::Shipped, &lang("ja"), &shipped, 5).suggestions;
     assert_eq!(angry[0].key, "order_status.escalated");
     assert!(angry[0].text.contains("申し訳"), "{}", angry[0].text);
     assert_eq!(angry[1].key, "order_status.shipped");
@@ -235,7 +237,7 @@ fn suggest_skips_what_the_context_cannot_fill_and_says_which() {
     });
     let ctx = ctx_with(&no_tracking);
     let templates = default_templates();
-    let out = suggest_detailed(&templates, Intent::OrderStatus, false, OrderState::Shipped, &lang("en"), &ctx, 5);
+    let out = suggest(&templates, Intent::OrderStatus, false, OrderState::Shipped, &lang("en"), &ctx, 5);
     assert!(out.suggestions.iter().all(|s| s.key != "order_status.shipped"), "{out:?}");
     let skipped = out.skipped.iter().find(|s| s.key == "order_status.shipped").expect("reported");
     assert_eq!(skipped.missing.as_deref(), Some("order.tracking_number"));
@@ -263,11 +265,11 @@ fn suggest_falls_back_to_english_per_template() {
         template("refund.only_de", Intent::Refund, "de", Condition::Any, "Nur Deutsch."),
     ];
     let ctx = ctx_with(&order("delivered", vec![]));
-    let s = suggest(&templates, Intent::Refund, false, OrderState::Delivered, &lang("sv"), &ctx, 10);
+    let s = suggest(&templates, Intent::Refund, false, OrderState::Delivered, &lang("sv"), &ctx, 10).suggestions;
     let keys: Vec<(&str, &str)> = s.iter().map(|s| (s.key.as_str(), s.language.as_str())).collect();
     assert_eq!(keys, [("refund.pending", "sv"), ("refund.extra", "en")]);
     assert!(s[0].score > s[1].score);
-    let s = suggest(&templates, Intent::Refund, false, OrderState::Delivered, &lang("sv"), &ctx, 1);
+    let s = suggest(&templates, Intent::Refund, false, OrderState::Delivered, &lang("sv"), &ctx, 1).suggestions;
     assert_eq!(s.len(), 1);
 }
 

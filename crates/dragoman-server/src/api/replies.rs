@@ -198,13 +198,5 @@ async fn suggestions(
     }
     let templates: Vec<ReplyTemplate> = templates_in_force(&state).await?.into_iter().map(|(t, _)| t).collect();
     let limit = params.limit.unwrap_or(3).clamp(1, 10);
-    Ok(Json(replies::suggest_detailed(
-        &templates,
-        intent,
-        conversation.escalated,
-        order_state,
-        &language,
-        &context,
-        limit,
-    )))
+    Ok(Json(replies::suggest(&templates, intent, conversation.escalated, order_state, &language, &context, limit)))
 }

@@ -90,10 +90,9 @@ async fn status_assignment_and_notes() {
     assert_ne!(next["conversation_id"], outcome["conversation_id"]);
 
     // Tags, priority, tier and a corrected language; a partner then sees the conversation.
-    let r = app.client.patch(app.url(&format!("/api/v1/conversations/{id}"))).bearer_auth(&app.token)
-        .json(&json!({"tags": ["VIP", " "], "priority": "urgent", "tier": "partner", "buyer_language": "de", "intent": null}))
-        .send().await.unwrap();
-    let (status, c) = status_json(r).await;
+    let update =
+        json!({"tags": ["VIP", " "], "priority": "urgent", "tier": "partner", "buyer_language": "de", "intent": null});
+    let (status, c) = app.patch_json(&format!("/api/v1/conversations/{id}"), &update).await;
     assert_eq!(status, 200, "{c}");
     assert_eq!((&c["tags"], &c["priority"], &c["buyer_language"]), (&json!(["vip"]), &json!("urgent"), &json!("de")));
     let (_, tagged) = app.get("/api/v1/conversations?tag=vip").await;
@@ -101,15 +100,8 @@ async fn status_assignment_and_notes() {
     let partner = app_token(&app.store, Role::Partner).await;
     let r = app.client.get(app.url(&format!("/api/v1/conversations/{id}"))).bearer_auth(&partner).send().await.unwrap();
     assert_eq!(r.status(), 200, "escalated to the partner tier");
-    let r = app
-        .client
-        .patch(app.url(&format!("/api/v1/conversations/{id}")))
-        .bearer_auth(&app.token)
-        .json(&json!({"priority": "whenever"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422);
+    let (status, _) = app.patch_json(&format!("/api/v1/conversations/{id}"), &json!({"priority": "whenever"})).await;
+    assert_eq!(status, 422);
 
     let (status, err) = app.get("/api/v1/conversations/123456").await;
     assert_eq!((status, error_code(&err)), (404, "not_found"));
@@ -125,8 +117,7 @@ async fn customers_and_orders() {
         "currency": "eur", "total": "89.90", "shipping_country": "de",
         "items": [{"sku": "LH-FL-200", "title": "Stehleuchte Nordlicht", "quantity": 1, "unit_price": "89.90"}],
         "shipments": [{"carrier": "DHL", "tracking_number": "00340434298817559013", "tracking_url": null, "status": "in_transit", "shipped_at": null}]});
-    let r = app.client.put(app.url("/api/v1/orders")).bearer_auth(&app.token).json(&order).send().await.unwrap();
-    let (status, saved) = status_json(r).await;
+    let (status, saved) = app.put_json("/api/v1/orders", &order).await;
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["currency"], "EUR");
     let (_, got) = app.get(&format!("/api/v1/orders/{}", saved["id"])).await;

@@ -75,13 +75,32 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self.client.get(self.url(path)).bearer_auth(&self.token).send().await.unwrap();
-        status_json(r).await
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    /// Any method as the admin token, with an optional JSON body.
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let mut request = self.client.request(method, self.url(path)).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        status_json(request.send().await.unwrap()).await
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
-        let r = self.client.post(self.url(path)).bearer_auth(&self.token).json(body).send().await.unwrap();
-        status_json(r).await
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put_json(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.send(reqwest::Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn patch_json(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.send(reqwest::Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        self.send(reqwest::Method::DELETE, path, None).await
     }
 
     pub async fn post_email(&self, raw: &[u8]) -> (u16, Value) {

@@ -27,8 +27,7 @@ async fn enrichment_understands_and_links_the_order_by_tracking_number() {
     let app = spawn_app().await;
     let order = json!({"marketplace": "shopify", "order_number": "#LH-10517", "status": "shipped",
         "shipments": [{"carrier": "DHL", "tracking_number": "00340434298817559013", "tracking_url": null, "status": null, "shipped_at": null}]});
-    let r = app.client.put(app.url("/api/v1/orders")).bearer_auth(&app.token).json(&order).send().await.unwrap();
-    let (_, saved) = status_json(r).await;
+    let (_, saved) = app.put_json("/api/v1/orders", &order).await;
     let angry = "THIRD time I'm writing!!! Parcel 00340434298817559013 has not moved for two weeks. \
                  If it is not here by Friday I will file a chargeback with PayPal.";
     let (_, outcome) = app.post_json("/api/v1/inbound", &chat_message("x-1", angry)).await;
@@ -72,44 +71,27 @@ async fn templates_can_be_edited_and_suggestions_use_the_order() {
         all.iter().any(|t| t["key"] == "order_status.shipped" && t["language"] == "ja" && t["source"] == "default")
     );
 
-    let put = |key: &str, body: serde_json::Value| {
-        app.client.put(app.url(&format!("/api/v1/templates/{key}"))).bearer_auth(&app.token).json(&body).send()
-    };
-    let (status, err) = status_json(
-        put("order_status.shipped/en", json!({"intent": "order_status", "title": "Shipped", "body": "{{ order.traking_number }}", "condition": "shipped"}))
-            .await
-            .unwrap(),
-    )
-    .await;
+    let template = "/api/v1/templates/order_status.shipped/en";
+    let typo = json!({"intent": "order_status", "title": "Shipped", "body": "{{ order.traking_number }}", "condition": "shipped"});
+    let (status, err) = app.put_json(template, &typo).await;
     assert_eq!(status, 422, "a typo in a variable is refused: {err}");
     assert!(err["error"]["message"].as_str().unwrap().contains("traking_number"), "{err}");
     let body = "Hi {{ buyer_name | default('there') }}, order {{ order.order_id }} is with {{ order.carrier }}: {{ order.tracking_url }}";
-    let r = put(
-        "order_status.shipped/en",
-        json!({"intent": "order_status", "title": "Shipped (ours)", "body": body, "condition": "shipped"}),
-    )
-    .await
-    .unwrap();
-    assert_eq!(r.status(), 200);
+    let ours = json!({"intent": "order_status", "title": "Shipped (ours)", "body": body, "condition": "shipped"});
+    let (status, _) = app.put_json(template, &ours).await;
+    assert_eq!(status, 200);
 
     let order = json!({"marketplace": "shopify", "order_number": "#LH-10517", "status": "shipped",
         "shipments": [{"carrier": "DHL", "tracking_number": "00340434298817559013",
                        "tracking_url": "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode=00340434298817559013",
                        "status": null, "shipped_at": null}]});
-    app.client.put(app.url("/api/v1/orders")).bearer_auth(&app.token).json(&order).send().await.unwrap();
+    app.put_json("/api/v1/orders", &order).await;
     let (_, outcome) = app
         .post_json("/api/v1/inbound", &chat_message("s-1", "Where is my order #LH-10517? It should be here by now."))
         .await;
     let id = outcome["conversation_id"].as_i64().unwrap();
-    let r = app
-        .client
-        .patch(app.url(&format!("/api/v1/conversations/{id}")))
-        .bearer_auth(&app.token)
-        .json(&json!({"intent": "order_status"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let (status, _) = app.patch_json(&format!("/api/v1/conversations/{id}"), &json!({"intent": "order_status"})).await;
+    assert_eq!(status, 200);
     app.wait_for(&format!("/api/v1/conversations/{id}"), |c| c["conversation"]["order_id"].is_number()).await;
 
     let (status, s) = app.get(&format!("/api/v1/conversations/{id}/suggestions?language=en")).await;
@@ -122,20 +104,6 @@ async fn templates_can_be_edited_and_suggestions_use_the_order() {
     assert_eq!(german["suggestions"][0]["language"], "de", "{german}");
     assert!(german["suggestions"][0]["text"].as_str().unwrap().contains("00340434298817559013"), "{german}");
 
-    let r = app
-        .client
-        .delete(app.url("/api/v1/templates/order_status.shipped/en"))
-        .bearer_auth(&app.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
-    let r = app
-        .client
-        .delete(app.url("/api/v1/templates/order_status.shipped/en"))
-        .bearer_auth(&app.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404, "only the store's version can be removed");
+    assert_eq!(app.delete(template).await.0, 204);
+    assert_eq!(app.delete(template).await.0, 404, "only the store's version can be removed");
 }
