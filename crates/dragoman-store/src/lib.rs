@@ -12,6 +12,8 @@
 //!   advisory locks and `pg_trgm` search).
 //! - `shared.rs`: every other query, written once and compiled into both backend modules,
 //!   so the two implementations cannot drift apart.
+//! - [`outbox`], [`mailbox`], [`marketplace`], [`chat`], [`translation`]: one trait per feature
+//!   with tables of its own; `sql/<feature>.rs` implements it once for both backends.
 //! - `rows`, `cursor`, `ingest`: backend-neutral row types, keyset cursors, and the pure parts
 //!   of ingest (previews, the attachment size rule).
 //!
@@ -20,18 +22,28 @@
 //! [`dragoman_core::Timestamp`] so behaviour is testable without a clock. Both backends run the
 //! conformance suite in `tests/conformance.rs`.
 
+pub mod chat;
 mod cursor;
 pub mod error;
 mod ingest;
+pub mod mailbox;
+pub mod marketplace;
 pub mod model;
+pub mod outbox;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
+pub mod translation;
 
+pub use chat::ChatStore;
 pub use error::StoreError;
+pub use mailbox::MailboxStore;
+pub use marketplace::MarketplaceStore;
 pub use model::*;
+pub use outbox::OutboxStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use translation::TranslationStore;
 
 use async_trait::async_trait;
 use dragoman_core::*;
@@ -47,9 +59,13 @@ pub enum Backend {
 }
 
 /// Everything Dragoman keeps. Implemented for SQLite and PostgreSQL; the conformance suite in
-/// `tests/conformance.rs` runs against both.
+/// `tests/conformance.rs` runs against both. Each channel or feature with tables of its own has
+/// its own trait (in its module, implemented in `sql/`), which `Store` includes, so a
+/// `dyn Store` reaches them all once the trait is in scope.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store:
+    OutboxStore + MailboxStore + MarketplaceStore + ChatStore + TranslationStore + Send + Sync + 'static
+{
     fn backend(&self) -> Backend;
 
     /// A cheap round trip, for `/readyz`.

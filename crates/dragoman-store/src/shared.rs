@@ -20,6 +20,18 @@ use tracing::instrument;
 
 type Conn = <Db as sqlx::Database>::Connection;
 
+// One file per feature trait, children of this module so they share its helpers.
+#[path = "sql/chat.rs"]
+mod chat;
+#[path = "sql/mailbox.rs"]
+mod mailbox;
+#[path = "sql/marketplace.rs"]
+mod marketplace;
+#[path = "sql/outbox.rs"]
+mod outbox;
+#[path = "sql/translation.rs"]
+mod translation;
+
 /// Where a text search looks; the parent module decides how (index, operator).
 #[derive(Clone, Copy)]
 pub(super) enum SearchIn {
