@@ -43,7 +43,7 @@ pub use ids::*;
 pub use inbound::{InboundAttachment, InboundMessage, RawInput, ThreadHints};
 pub use intent::Intent;
 pub use lang::LanguageTag;
-pub use message::{Attachment, Direction, Message, Translation};
+pub use message::{Attachment, Delivery, DeliveryState, Direction, Message, OriginalText, Translation};
 pub use order::{Order, OrderItem, Shipment};
 pub use order_number::{OrderNumber, OrderNumberKind};
 pub use time::Timestamp;

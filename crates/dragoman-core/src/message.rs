@@ -13,6 +13,54 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// Where a reply stands on its way to the buyer. `queued` waits for its turn (or for the
+    /// next attempt after a temporary failure), `sending` is with the channel right now, `sent`
+    /// was accepted by the channel, `failed` was refused (or given up on) and never went out,
+    /// `uncertain` may or may not have gone out (the process stopped mid-send and the channel
+    /// cannot be asked): an agent checks before sending anything again.
+    DeliveryState, "delivery state" {
+        Queued => "queued",
+        Sending => "sending",
+        Sent => "sent",
+        Failed => "failed",
+        Uncertain => "uncertain",
+    }
+);
+
+impl DeliveryState {
+    /// Whether the reply is still on its way (and holds back later replies of its conversation).
+    pub fn is_pending(self) -> bool {
+        matches!(self, DeliveryState::Queued | DeliveryState::Sending)
+    }
+}
+
+/// What became of a reply sent through the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Delivery {
+    pub state: DeliveryState,
+    /// Why it failed or is uncertain, or the last temporary error while it waits to retry.
+    pub reason: Option<String>,
+    /// How many times it was handed to the channel.
+    pub attempts: i64,
+    /// When the next attempt is due, while it waits.
+    pub next_attempt_at: Option<Timestamp>,
+    /// Stable across attempts; for email the `Message-ID`'s local part.
+    pub idempotency_key: String,
+    pub queued_at: Timestamp,
+    pub sent_at: Option<Timestamp>,
+    pub updated_at: Timestamp,
+}
+
+/// What an agent wrote, in their own language, when the reply went out translated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OriginalText {
+    pub language: LanguageTag,
+    pub text: String,
+}
+
 /// A message's text in another language, and what produced it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -72,5 +120,10 @@ pub struct Message {
     /// `pending`, `done` or `failed`: whether enrichment (language, later translation and
     /// analysis) has run.
     pub enrichment: String,
+    /// For a reply sent through the outbox: where it stands.
+    pub delivery: Option<Delivery>,
+    /// For a reply written in the agent's language: what the agent wrote (`body_text` is
+    /// exactly what went to the buyer).
+    pub original: Option<OriginalText>,
     pub created_at: Timestamp,
 }

@@ -21,4 +21,4 @@ pub mod intent;
 pub mod replies;
 
 pub use analysis::{Analysis, Analyzer};
-pub use entities::{Entities, extract};
+pub use entities::{Entities, extract, protected_spans};

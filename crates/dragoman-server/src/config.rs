@@ -17,6 +17,22 @@ pub struct Config {
     /// The `[server]` table.
     #[serde(rename = "server")]
     pub settings: Settings,
+    /// The `[shopify]` table: webhooks and the Admin API; absent, Shopify is not connected.
+    pub shopify: Option<dragoman_channels::shopify::ShopifyConfig>,
+    /// The `[ebay]` table: the Message API poller and sender; absent, eBay is not connected.
+    pub ebay: Option<dragoman_channels::ebay::EbayConfig>,
+    /// The `[chat]` table: the live-chat widget.
+    pub chat: crate::chat::ChatSettings,
+    /// The `[smtp_out]` table: the relay email replies (email, Amazon, Shopify) leave through;
+    /// without it those replies are refused with a message saying so.
+    pub smtp_out: Option<dragoman_channels::smtp_out::SmtpOutConfig>,
+    /// The `[smtp_in]` table: Dragoman's own SMTP receiver (runs when `listen` is set).
+    pub smtp_in: dragoman_channels::smtp_in::SmtpInConfig,
+    /// `[[imap]]` entries: mailboxes the IMAP poller reads.
+    pub imap: Vec<dragoman_channels::imap::ImapMailboxConfig>,
+    /// The `[translation]` table: engines, per-pair choices, timeouts. The default translates
+    /// offline with Apertium where it is installed.
+    pub translation: dragoman_lang::translate::TranslationConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -33,6 +49,10 @@ pub struct Settings {
     pub workers: usize,
     /// The shop's name as replies sign it.
     pub store_name: String,
+    /// How long a send worker holds a reply it is delivering. A reply still `sending` after
+    /// that was being sent by a process that died: it is reconciled (never sent blindly again).
+    /// Longer than `[smtp_out] timeout_secs`.
+    pub send_lease_secs: u64,
 }
 
 impl Default for Config {
@@ -42,6 +62,13 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             models_dir: PathBuf::from("models"),
             settings: Settings::default(),
+            shopify: None,
+            ebay: None,
+            chat: crate::chat::ChatSettings::default(),
+            smtp_out: None,
+            smtp_in: Default::default(),
+            imap: Vec::new(),
+            translation: Default::default(),
         }
     }
 }
@@ -55,6 +82,7 @@ impl Default for Settings {
             secure_cookies: false,
             workers: 4,
             store_name: "our shop".into(),
+            send_lease_secs: 300,
         }
     }
 }
@@ -76,6 +104,11 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The `[smtp_out]` table, created for an environment variable that sets part of it.
+    fn smtp_out(&mut self) -> &mut dragoman_channels::smtp_out::SmtpOutConfig {
+        self.smtp_out.get_or_insert_with(Default::default)
+    }
+
     /// Defaults, then the file if given, then `DRAGOMAN_*` variables from `env`.
     pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
         let mut config = match file {
@@ -116,6 +149,23 @@ impl Config {
             "DRAGOMAN_SECURE_COOKIES" => self.settings.secure_cookies = parse(name, value)?,
             "DRAGOMAN_WORKERS" => self.settings.workers = parse(name, value)?,
             "DRAGOMAN_STORE_NAME" => self.settings.store_name = value.to_owned(),
+            "DRAGOMAN_SMTP_LISTEN" => self.smtp_in.listen = Some(parse(name, value)?),
+            "DRAGOMAN_SEND_LEASE_SECS" => self.settings.send_lease_secs = parse(name, value)?,
+            "DRAGOMAN_SMTP_HOST" => self.smtp_out().host = value.to_owned(),
+            "DRAGOMAN_SMTP_PORT" => self.smtp_out().port = Some(parse(name, value)?),
+            "DRAGOMAN_SMTP_TLS" => self.smtp_out().tls = parse(name, value)?,
+            "DRAGOMAN_SMTP_USERNAME" => self.smtp_out().username = Some(value.to_owned()),
+            "DRAGOMAN_SMTP_FROM" => self.smtp_out().from = value.to_owned(),
+            "DRAGOMAN_SMTP_AMAZON_FROM" => self.smtp_out().amazon_from = Some(value.to_owned()),
+            "DRAGOMAN_CHAT_ALLOWED_ORIGINS" => {
+                self.chat.allowed_origins =
+                    value.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect();
+            }
+            "DRAGOMAN_CHAT_ONLINE_MINUTES" => self.chat.online_minutes = parse(name, value)?,
+            "DRAGOMAN_TRANSLATION_ENGINES" => {
+                self.translation.engines =
+                    value.split(',').map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned).collect();
+            }
             _ => {}
         }
         Ok(())
@@ -148,5 +198,30 @@ mod tests {
         let env = [("DRAGOMAN_LISTEN".to_owned(), "everywhere".to_owned())];
         let err = Config::load(None, env).unwrap_err().to_string();
         assert!(err.contains("DRAGOMAN_LISTEN"), "{err}");
+    }
+
+    #[test]
+    fn smtp_out_from_file_and_environment() {
+        use dragoman_channels::smtp_out::TlsMode;
+        assert!(Config::default().smtp_out.is_none(), "no relay configured: email replies are refused");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dragoman.toml");
+        std::fs::write(
+            &path,
+            "[smtp_out]\nhost = \"smtp.example\"\nfrom = \"Shop <s@shop.example>\"\nusername = \"s\"\n",
+        )
+        .unwrap();
+        let env = [("DRAGOMAN_SMTP_PORT", "2525"), ("DRAGOMAN_SMTP_TLS", "tls"), ("DRAGOMAN_SMTP_PASSWORD", "hunter2")];
+        let config = Config::load(Some(&path), env.map(|(k, v)| (k.to_owned(), v.to_owned()))).unwrap();
+        let smtp = config.smtp_out.unwrap();
+        assert_eq!((smtp.host.as_str(), smtp.port, smtp.tls), ("smtp.example", Some(2525), TlsMode::Tls));
+        assert_eq!(smtp.password_env, "DRAGOMAN_SMTP_PASSWORD", "the password stays in the environment");
+        assert!(!format!("{smtp:?}").contains("hunter2"));
+
+        let env = [("DRAGOMAN_SMTP_HOST".to_owned(), "relay.internal".to_owned())];
+        assert_eq!(Config::load(None, env).unwrap().smtp_out.unwrap().host, "relay.internal");
+        let env = [("DRAGOMAN_SMTP_TLS".to_owned(), "ssl".to_owned())];
+        let err = Config::load(None, env).unwrap_err().to_string();
+        assert!(err.contains("DRAGOMAN_SMTP_TLS") && err.contains("starttls"), "{err}");
     }
 }

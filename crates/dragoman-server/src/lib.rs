@@ -8,17 +8,27 @@
 //! - [`auth`]: API tokens, sessions with CSRF, password hashing, role checks.
 //! - [`api`]: `/api/v1`, one module per feature, and the OpenAPI document.
 //! - [`health`]: `/healthz`, `/readyz`, `/metrics`.
+//! - [`mail_in`]: the SMTP receiver and IMAP pollers, storing through the ingest door.
+//! - [`chat`]: the live-chat widget script and its WebSocket, for website visitors.
+//! - [`shopify`]: Admin API look-ups of orders (the webhook door is `api::shopify`);
+//!   [`ebay`]: the eBay Message API poller.
 //! - [`worker`]: the job workers (enrichment today).
+//! - [`outbox`]: the channel senders replies leave through, and the workers that send them.
 //! - [`demo`]: the fictitious store `serve --demo` starts with.
 
 pub mod api;
 pub mod auth;
+pub mod chat;
 pub mod config;
 pub mod demo;
+pub mod ebay;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod mail_in;
 pub mod metrics;
+pub mod outbox;
+pub mod shopify;
 pub mod state;
 pub mod worker;
 
@@ -39,6 +49,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::routes())
         .merge(health::routes())
+        .merge(chat::routes())
         .fallback(|| async { ApiError::NotFound("no such page".into()) })
         .method_not_allowed_fallback(|| async {
             ApiError::MethodNotAllowed("this route does not accept that method".into())
@@ -56,6 +67,11 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let mut workers = worker::spawn(state.clone());
     workers.spawn(worker::keep_learning(state.clone()));
+    workers.spawn(api::translation::keep_translating(state.clone()));
+    outbox::spawn(&mut workers, state.clone());
+    if let Some(ebay) = state.ebay.clone() {
+        workers.spawn(ebay::keep_polling(state.clone(), ebay));
+    }
     let result = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
     workers.abort_all();
     result

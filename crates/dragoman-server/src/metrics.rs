@@ -21,6 +21,13 @@ pub struct JobLabels {
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReplyLabels {
+    pub channel: String,
+    /// `sent`, `retry`, `failed` or `uncertain`.
+    pub outcome: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct StateLabels {
     pub state: &'static str,
 }
@@ -29,6 +36,8 @@ pub struct Metrics {
     registry: Registry,
     pub ingested: Family<IngestLabels, Counter>,
     pub jobs: Family<JobLabels, Counter>,
+    /// Delivery attempts of replies by this process, by how they ended.
+    pub replies: Family<ReplyLabels, Counter>,
     /// Refreshed from the database at each scrape, so it is right across several processes.
     pub queue: Family<StateLabels, Gauge>,
 }
@@ -39,10 +48,12 @@ impl Default for Metrics {
         let ingested = Family::<IngestLabels, Counter>::default();
         let jobs = Family::<JobLabels, Counter>::default();
         let queue = Family::<StateLabels, Gauge>::default();
+        let replies = Family::<ReplyLabels, Counter>::default();
         registry.register("ingested_messages", "Inbound messages accepted by this process", ingested.clone());
         registry.register("jobs_processed", "Background jobs finished by this process", jobs.clone());
         registry.register("jobs", "Jobs in the durable queue, by state", queue.clone());
-        Self { registry, ingested, jobs, queue }
+        registry.register("replies", "Reply delivery attempts by this process, by outcome", replies.clone());
+        Self { registry, ingested, jobs, queue, replies }
     }
 }
 

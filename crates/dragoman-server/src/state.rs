@@ -17,17 +17,69 @@ pub struct AppState {
     pub analyzer: Arc<Analyzer>,
     /// Woken when ingest queues work, so workers pick it up at once instead of at their next poll.
     pub jobs_queued: Arc<Notify>,
+    /// The connected Shopify store (`[shopify]`), if any.
+    pub shopify: Option<Arc<dragoman_channels::shopify::Shopify>>,
+    /// The connected eBay seller account (`[ebay]`), if any.
+    pub ebay: Option<Arc<dragoman_channels::ebay::Ebay>>,
+    /// The live chat's settings and the signal that wakes its sockets.
+    pub chat: crate::chat::Chat,
+    /// The channel senders replies leave through (register yours with `outbox.register`), and
+    /// the signal that wakes the send workers.
+    pub outbox: Arc<crate::outbox::Outbox>,
+    /// The translation engines (`[translation]`); none until [`AppState::with_translator`].
+    pub translator: Arc<crate::api::translation::Translator>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, settings: Settings, analyzer: Arc<Analyzer>) -> Self {
+        let chat = crate::chat::Chat::default();
+        let outbox = Arc::new(crate::outbox::Outbox::default());
+        // The chat needs no configuration: its replies always have a way out.
+        let chat_sender = dragoman_channels::chat::ChatSender::new(store.clone(), chat.hub.clone());
+        outbox.register(dragoman_core::Channel::Chat, Arc::new(chat_sender));
         Self {
             store,
             analyzer,
             settings: Arc::new(settings),
             metrics: Arc::new(Metrics::default()),
             jobs_queued: Arc::new(Notify::new()),
+            shopify: None,
+            ebay: None,
+            chat,
+            outbox,
+            translator: Arc::new(crate::api::translation::Translator::default()),
         }
+    }
+
+    /// The translation engines built from `[translation]` in place of none.
+    pub fn with_translator(mut self, translator: crate::api::translation::Translator) -> Self {
+        self.translator = Arc::new(translator);
+        self
+    }
+
+    /// The `[chat]` settings in place of the defaults.
+    pub fn with_chat_settings(mut self, settings: crate::chat::ChatSettings) -> Self {
+        self.chat.settings = Arc::new(settings);
+        self
+    }
+
+    /// Connects the marketplaces configured in `[shopify]` and `[ebay]`, their secrets read
+    /// from the file or from `env`; eBay replies are registered with the outbox.
+    pub fn with_marketplaces(
+        mut self,
+        shopify: Option<&dragoman_channels::shopify::ShopifyConfig>,
+        ebay: Option<&dragoman_channels::ebay::EbayConfig>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, String> {
+        if let Some(shopify) = shopify {
+            self.shopify = Some(Arc::new(shopify.connect(&env).map_err(|e| e.to_string())?));
+        }
+        if let Some(ebay) = ebay {
+            let ebay = ebay.connect(&env).map_err(|e| e.to_string())?;
+            self.outbox.register(dragoman_core::Channel::Ebay, Arc::new(ebay.sender()));
+            self.ebay = Some(Arc::new(ebay));
+        }
+        Ok(self)
     }
 
     pub fn now(&self) -> Timestamp {

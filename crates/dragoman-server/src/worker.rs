@@ -46,7 +46,7 @@ pub async fn keep_learning(state: AppState) {
 
 async fn work(state: AppState) {
     loop {
-        let claimed = state.store.claim_jobs(&[ENRICH], 1, LEASE_MS, state.now()).await;
+        let claimed = state.store.claim_jobs(&[ENRICH, crate::shopify::FETCH_ORDER], 1, LEASE_MS, state.now()).await;
         match claimed {
             Ok(jobs) if !jobs.is_empty() => {
                 for job in jobs {
@@ -67,6 +67,7 @@ async fn work(state: AppState) {
 async fn run(state: &AppState, job: Job) {
     let result = match job.kind.as_str() {
         ENRICH => enrich(state, &job).await,
+        crate::shopify::FETCH_ORDER => crate::shopify::fetch_order(state, &job).await,
         other => Err(format!("no worker knows job kind {other:?}")),
     };
     let now = state.now();
@@ -127,16 +128,23 @@ async fn enrich(state: &AppState, job: &Job) -> Result<(), String> {
     }
     if conversation.order_id.is_none() {
         patch.order_id = linked_order(state, &analysis.entities).await?.map(Some);
+        if patch.order_id.is_none() {
+            // The buyer may name an order the shop has not told us about yet.
+            crate::shopify::queue_lookups(state, conversation.id, &analysis.entities.order_ids).await?;
+        }
     }
     if patch != ConversationPatch::default() {
         store.update_conversation(conversation.id, &patch, state.now()).await.map_err(|e| e.to_string())?;
     }
+    // Never fails the job: what no engine can translate now is recorded as pending and retried.
+    crate::api::translation::translate_message(state, &message, &analysis.lang, &conversation).await;
     store.set_enrichment_state(message.id, EnrichmentState::Done).await.map_err(|e| e.to_string())?;
     Ok(())
 }
 
 /// The conversation's language from all its buyer messages, with the storefront's usual
-/// language as a prior (amazon.de → de) for threads too short to tell.
+/// language (amazon.de → de) or the chat visitor's browser language as a prior for threads
+/// too short to tell.
 async fn thread_language(state: &AppState, conversation: &Conversation) -> Result<Option<LanguageTag>, String> {
     let messages = state.store.list_messages(conversation.id).await.map_err(|e| e.to_string())?;
     let detections: Vec<(Detection, usize)> = messages
@@ -150,7 +158,11 @@ async fn thread_language(state: &AppState, conversation: &Conversation) -> Resul
             ))
         })
         .collect();
-    let prior = conversation.marketplace.as_ref().and_then(Marketplace::language_prior);
+    let prior = match conversation.marketplace.as_ref().and_then(Marketplace::language_prior) {
+        Some(prior) => Some(prior),
+        // A visitor of the live chat: the language their browser prefers.
+        None => crate::chat::browser_language(state, conversation.id).await.map_err(|e| e.to_string())?,
+    };
     Ok(dragoman_lang::conversation_language(&detections, prior.as_ref()))
 }
 

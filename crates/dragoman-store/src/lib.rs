@@ -37,13 +37,16 @@ pub mod translation;
 
 pub use chat::ChatStore;
 pub use error::StoreError;
-pub use mailbox::MailboxStore;
+pub use mailbox::{MailboxCursor, MailboxFailure, MailboxStore};
 pub use marketplace::MarketplaceStore;
 pub use model::*;
 pub use outbox::OutboxStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
-pub use translation::TranslationStore;
+pub use translation::{
+    GlossaryEntry, NewGlossaryEntry, NewReplyPreview, PendingTranslation, ReplyPreview, TranslationCacheKey,
+    TranslationStore,
+};
 
 use async_trait::async_trait;
 use dragoman_core::*;

@@ -177,6 +177,9 @@ impl MessageRow {
             analysis: self.analysis.as_deref().map(|a| json("messages.analysis", a)).transpose()?,
             raw_id: self.raw_id.map(RawMessageId),
             enrichment: self.enrichment,
+            // Replies sent through the outbox get theirs from the outbox table (`sql/outbox.rs`).
+            delivery: None,
+            original: None,
             created_at: Timestamp(self.created_at),
         })
     }

@@ -244,12 +244,15 @@ async fn load_messages(conn: &mut Conn, of: MessagesOf) -> Result<Vec<Message>> 
     );
     let attachments: Vec<AttachmentRow> = sqlx::query_as(&sql).bind(id).fetch_all(&mut *conn).await?;
     let mut attachments = Children::group(attachments.into_iter().map(|a| (a.message_id, a.into_attachment())));
-    rows.into_iter()
+    let mut messages = rows
+        .into_iter()
         .map(|r| {
             let (t, a) = (translations.take(r.id), attachments.take(r.id));
             r.into_message(t, a)
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    outbox::attach_deliveries(conn, &mut messages).await?;
+    Ok(messages)
 }
 
 /// A message row as ingest and notes write it.
@@ -586,6 +589,77 @@ async fn with_items(conn: &mut Conn, rows: Vec<OrderRow>) -> Result<Vec<Order>> 
             r.into_order(i, s)
         })
         .collect()
+}
+
+/// Inserts or replaces an order with its items and shipments and links the conversations
+/// waiting for its number, inside the caller's transaction (also used by the Shopify sync).
+async fn write_order(tx: &mut Conn, order: &NewOrder, now: Timestamp) -> Result<OrderId> {
+    let number = order.order_number.trim();
+    if number.is_empty() {
+        return Err(StoreError::Invalid("order number is empty".into()));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO orders (marketplace, order_number, customer_id, status, currency, total, \
+         shipping_country, ordered_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (marketplace, order_number) DO UPDATE SET customer_id = excluded.customer_id, \
+         status = excluded.status, currency = excluded.currency, total = excluded.total, \
+         shipping_country = excluded.shipping_country, ordered_at = excluded.ordered_at, \
+         updated_at = excluded.updated_at RETURNING id",
+    )
+    .bind(order.marketplace.as_str())
+    .bind(number)
+    .bind(order.customer_id.map(|c| c.0))
+    .bind(&order.status)
+    .bind(order.currency.as_deref())
+    .bind(order.total.as_deref())
+    .bind(order.shipping_country.as_deref())
+    .bind(order.ordered_at.map(|t| t.0))
+    .bind(now.0)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| {
+        on_violation(e, ForeignKeyViolation, || {
+            let customer = order.customer_id.map(|c| c.to_string()).unwrap_or_default();
+            StoreError::Invalid(format!("customer {customer} does not exist"))
+        })
+    })?;
+    sqlx::query("DELETE FROM order_items WHERE order_id = $1").bind(id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM shipments WHERE order_id = $1").bind(id).execute(&mut *tx).await?;
+    for (position, item) in (0i64..).zip(&order.items) {
+        sqlx::query(
+            "INSERT INTO order_items (order_id, position, sku, title, quantity, unit_price) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(position)
+        .bind(item.sku.as_deref())
+        .bind(&item.title)
+        .bind(item.quantity)
+        .bind(item.unit_price.as_deref())
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (position, s) in (0i64..).zip(&order.shipments) {
+        sqlx::query(
+            "INSERT INTO shipments (order_id, position, carrier, tracking_number, tracking_url, status, shipped_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(position)
+        .bind(s.carrier.as_deref())
+        .bind(s.tracking_number.as_deref())
+        .bind(s.tracking_url.as_deref())
+        .bind(s.status.as_deref())
+        .bind(s.shipped_at.map(|t| t.0))
+        .execute(&mut *tx)
+        .await?;
+    }
+    // Buyers often write before the order sync has run: link what was waiting for it.
+    sqlx::query("UPDATE conversations SET order_id = $1 WHERE order_number = $2 AND order_id IS NULL")
+        .bind(id)
+        .bind(number)
+        .execute(&mut *tx)
+        .await?;
+    Ok(OrderId(id))
 }
 
 async fn load_order(conn: &mut Conn, id: OrderId) -> Result<Order> {
@@ -1016,73 +1090,9 @@ impl Store for Impl {
 
     #[instrument(skip_all, fields(order_number = %order.order_number))]
     async fn upsert_order(&self, order: &NewOrder, now: Timestamp) -> Result<Order> {
-        let number = order.order_number.trim();
-        if number.is_empty() {
-            return Err(StoreError::Invalid("order number is empty".into()));
-        }
         let mut tx = begin_write(&self.pool).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO orders (marketplace, order_number, customer_id, status, currency, total, \
-             shipping_country, ordered_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             ON CONFLICT (marketplace, order_number) DO UPDATE SET customer_id = excluded.customer_id, \
-             status = excluded.status, currency = excluded.currency, total = excluded.total, \
-             shipping_country = excluded.shipping_country, ordered_at = excluded.ordered_at, \
-             updated_at = excluded.updated_at RETURNING id",
-        )
-        .bind(order.marketplace.as_str())
-        .bind(number)
-        .bind(order.customer_id.map(|c| c.0))
-        .bind(&order.status)
-        .bind(order.currency.as_deref())
-        .bind(order.total.as_deref())
-        .bind(order.shipping_country.as_deref())
-        .bind(order.ordered_at.map(|t| t.0))
-        .bind(now.0)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| {
-            on_violation(e, ForeignKeyViolation, || {
-                let customer = order.customer_id.map(|c| c.to_string()).unwrap_or_default();
-                StoreError::Invalid(format!("customer {customer} does not exist"))
-            })
-        })?;
-        sqlx::query("DELETE FROM order_items WHERE order_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM shipments WHERE order_id = $1").bind(id).execute(&mut *tx).await?;
-        for (position, item) in (0i64..).zip(&order.items) {
-            sqlx::query(
-                "INSERT INTO order_items (order_id, position, sku, title, quantity, unit_price) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id)
-            .bind(position)
-            .bind(item.sku.as_deref())
-            .bind(&item.title)
-            .bind(item.quantity)
-            .bind(item.unit_price.as_deref())
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (position, s) in (0i64..).zip(&order.shipments) {
-            sqlx::query(
-                "INSERT INTO shipments (order_id, position, carrier, tracking_number, tracking_url, status, shipped_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id)
-            .bind(position)
-            .bind(s.carrier.as_deref())
-            .bind(s.tracking_number.as_deref())
-            .bind(s.tracking_url.as_deref())
-            .bind(s.status.as_deref())
-            .bind(s.shipped_at.map(|t| t.0))
-            .execute(&mut *tx)
-            .await?;
-        }
-        // Buyers often write before the order sync has run: link what was waiting for it.
-        sqlx::query("UPDATE conversations SET order_id = $1 WHERE order_number = $2 AND order_id IS NULL")
-            .bind(id)
-            .bind(number)
-            .execute(&mut *tx)
-            .await?;
-        let order = load_order(&mut tx, OrderId(id)).await?;
+        let id = write_order(&mut tx, order, now).await?;
+        let order = load_order(&mut tx, id).await?;
         tx.commit().await?;
         Ok(order)
     }

@@ -61,8 +61,17 @@ async fn inbound_email(
     store_inbound(&state, &message).await
 }
 
-/// Stores through the one ingest transaction, then wakes the workers.
+/// Stores through the one ingest transaction, then wakes the workers: 201, or 200 when the
+/// message was already stored.
 pub async fn store_inbound(state: &AppState, message: &InboundMessage) -> ApiResult<(StatusCode, Json<IngestOutcome>)> {
+    let outcome = ingest(state, message).await?;
+    let status = if outcome.duplicate { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, Json(outcome)))
+}
+
+/// The ingest door of every channel (HTTP, SMTP, IMAP): stores the message in the one ingest
+/// transaction, counts it, and wakes the workers when there is new work.
+pub async fn ingest(state: &AppState, message: &InboundMessage) -> Result<IngestOutcome, dragoman_store::StoreError> {
     let outcome = state.store.ingest(message, &state.settings.ingest_limits(), state.now()).await?;
     let label = if outcome.duplicate { "duplicate" } else { "stored" };
     state
@@ -70,11 +79,10 @@ pub async fn store_inbound(state: &AppState, message: &InboundMessage) -> ApiRes
         .ingested
         .get_or_create(&crate::metrics::IngestLabels { channel: message.channel.to_string(), outcome: label })
         .inc();
-    if outcome.duplicate {
-        return Ok((StatusCode::OK, Json(outcome)));
+    if !outcome.duplicate {
+        state.jobs_queued.notify_waiters();
     }
-    state.jobs_queued.notify_waiters();
-    Ok((StatusCode::CREATED, Json(outcome)))
+    Ok(outcome)
 }
 
 fn require_media_type(headers: &HeaderMap, accepted: &[&str]) -> ApiResult<()> {

@@ -1,13 +1,18 @@
 //! The JSON API under `/api/v1`. Each module owns its routes; this one merges them and
 //! assembles the OpenAPI document served at `/api/v1/openapi.json`.
 
+pub mod chat;
+pub mod channels;
 pub mod conversations;
 pub mod customers;
 pub mod inbound;
 pub mod jobs;
 pub mod messages;
 pub mod replies;
+pub mod replies_out;
 pub mod session;
+pub mod shopify;
+pub mod translation;
 pub mod understanding;
 
 use crate::error::ApiError;
@@ -30,8 +35,14 @@ use utoipa::OpenApi;
         jobs::list, jobs::retry,
         messages::attachment, messages::raw,
         session::login, session::logout, session::me,
+        shopify::webhook, shopify::privacy_requests, channels::list,
         understanding::analyze, understanding::correct_intent,
         replies::list, replies::save, replies::remove, replies::suggestions,
+        replies_out::send_reply, replies_out::no_response_needed,
+        chat::heartbeat, chat::presence, chat::session,
+        translation::translate, translation::preview, translation::list_glossary,
+        translation::save_glossary_entry, translation::delete_glossary_entry, translation::pending,
+        translation::engines,
     ),
     tags(
         (name = "conversations", description = "The inbox"),
@@ -39,8 +50,12 @@ use utoipa::OpenApi;
         (name = "customers"), (name = "orders"), (name = "messages"),
         (name = "jobs", description = "The durable background queue"),
         (name = "auth", description = "Sessions and identity"),
+        (name = "shopify", description = "Shopify webhooks (signed by Shopify) and privacy requests"),
+        (name = "channels", description = "Marketplace and shop connections"),
         (name = "understanding", description = "Language, intent, escalation, entities"),
         (name = "replies", description = "Reply templates and suggestions"),
+        (name = "chat", description = "Live chat: agent presence, what the visitor's browser reported"),
+        (name = "translation", description = "Translation with protected spans, reply previews, the glossary"),
     )
 )]
 pub struct ApiDoc;
@@ -53,8 +68,13 @@ pub fn routes() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(messages::routes())
         .merge(session::routes())
+        .merge(shopify::routes())
+        .merge(channels::routes())
         .merge(understanding::routes())
         .merge(replies::routes())
+        .merge(replies_out::routes())
+        .merge(chat::routes())
+        .merge(translation::routes())
         .route("/openapi.json", get(|| async { axum::Json(ApiDoc::openapi()) }))
         .fallback(|| async { ApiError::NotFound("no such API route; see /api/v1/openapi.json".into()) })
 }

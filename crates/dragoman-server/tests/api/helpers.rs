@@ -10,6 +10,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub store: Arc<dyn Store>,
+    /// The state the server runs with (for driving a poller or worker step from a test).
+    pub state: dragoman_server::state::AppState,
     /// An admin API token.
     pub token: String,
     _dir: tempfile::TempDir,
@@ -25,17 +27,38 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(settings: Settings) -> TestApp {
+    spawn_app_configured(settings, |_| {}).await
+}
+
+/// The app with `configure` applied to its state before it starts (e.g. registering senders).
+pub async fn spawn_app_configured(
+    settings: Settings,
+    configure: impl FnOnce(&dragoman_server::state::AppState),
+) -> TestApp {
+    spawn_app_built(settings, |state| {
+        configure(&state);
+        state
+    })
+    .await
+}
+
+/// The app over the state `build` makes of the default one (e.g. with marketplaces connected).
+pub async fn spawn_app_built(
+    settings: Settings,
+    build: impl FnOnce(dragoman_server::state::AppState) -> dragoman_server::state::AppState,
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let store = dragoman_store::open(&url).await.expect("open store");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = dragoman_server::app_state(store.clone(), settings, analyzer());
-    let server = tokio::spawn(async move {
-        dragoman_server::serve(listener, state, std::future::pending()).await.unwrap();
+    let state = build(dragoman_server::app_state(store.clone(), settings, analyzer()));
+    let server = tokio::spawn({
+        let state = state.clone();
+        async move { dragoman_server::serve(listener, state, std::future::pending()).await.unwrap() }
     });
     let token = app_token(&store, Role::Admin).await;
-    TestApp { base, client: reqwest::Client::new(), store, token, _dir: dir, _server: server }
+    TestApp { base, client: reqwest::Client::new(), store, state, token, _dir: dir, _server: server }
 }
 
 /// The real models when installed (`scripts/fetch-models`), loaded once for all tests; CI must
