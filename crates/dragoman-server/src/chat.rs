@@ -11,6 +11,7 @@
 //! delivered). A visitor message is acknowledged only after ingest stored it and it became an
 //! event; a resend with the same client id changes nothing and is acknowledged again.
 
+use crate::auth::{random_secret, sha256_hex};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Router;
@@ -26,7 +27,6 @@ use dragoman_channels::chat::protocol::{
 use dragoman_channels::chat::{ChatHub, RateLimit, ServerFrame};
 use dragoman_core::{ConversationId, InboundMessage, LanguageTag, MessageId};
 use dragoman_store::chat::{ChatAuthor, ChatSessionId, NewChatEvent};
-use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, LazyLock};
@@ -162,20 +162,18 @@ pub async fn browser_language(
     Ok(session.and_then(|s| protocol::language_hint(&s.languages)))
 }
 
-fn new_token() -> (String, String) {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
-    let digest = hex::encode(Sha256::digest(token.as_bytes()));
-    (token, digest)
-}
-
 /// Why a socket stops.
 enum End {
     /// The visitor left or the connection broke.
     Gone,
-    /// The visitor broke the protocol; the reason is sent in the close frame.
-    Refused(&'static str),
+    /// The server closes it with this code and reason: the visitor broke the protocol
+    /// ([`close_code::POLICY`]), or the database is unavailable ([`close_code::AGAIN`]; the
+    /// widget reconnects).
+    Close(u16, &'static str),
+}
+
+fn refused(reason: &'static str) -> End {
+    End::Close(close_code::POLICY, reason)
 }
 
 async fn visit(state: AppState, mut socket: WebSocket) {
@@ -183,8 +181,8 @@ async fn visit(state: AppState, mut socket: WebSocket) {
         Ok(mut visit) => visit.serve(&mut socket).await,
         Err(end) => end,
     };
-    if let End::Refused(reason) = end {
-        let frame = CloseFrame { code: close_code::POLICY, reason: reason.into() };
+    if let End::Close(code, reason) = end {
+        let frame = CloseFrame { code, reason: reason.into() };
         let _ = socket.send(Message::Close(Some(frame))).await;
     }
 }
@@ -208,7 +206,7 @@ async fn next_text(socket: &mut WebSocket) -> Result<axum::extract::ws::Utf8Byte
     loop {
         match socket.recv().await {
             Some(Ok(Message::Text(text))) => return Ok(text),
-            Some(Ok(Message::Binary(_))) => return Err(End::Refused("frames are JSON text")),
+            Some(Ok(Message::Binary(_))) => return Err(refused("frames are JSON text")),
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
             Some(Ok(Message::Close(_)) | Err(_)) | None => return Err(End::Gone),
         }
@@ -219,26 +217,22 @@ impl Visit {
     /// Reads the hello, finds or opens the session, replays what the widget missed and
     /// welcomes it.
     async fn start(state: &AppState, socket: &mut WebSocket) -> Result<Self, End> {
-        let first =
-            tokio::time::timeout(HELLO_TIMEOUT, next_text(socket)).await.map_err(|_| End::Refused("no hello"))??;
+        let first = tokio::time::timeout(HELLO_TIMEOUT, next_text(socket)).await.map_err(|_| refused("no hello"))??;
         let hello: Hello = match ClientFrame::parse(&first) {
             Ok(ClientFrame::Hello(hello)) => hello,
             Ok(_) => {
                 send(socket, &ServerFrame::error(&FrameError::HelloFirst, None)).await?;
-                return Err(End::Refused("hello first"));
+                return Err(refused("hello first"));
             }
             Err(e) => {
                 send(socket, &ServerFrame::error(&e, None)).await?;
-                return Err(End::Refused("hello first"));
+                return Err(refused("hello first"));
             }
         };
         let visitor = hello.visitor();
         let now = state.now();
         let known = match hello.token() {
-            Some(token) => {
-                let digest = hex::encode(Sha256::digest(token.as_bytes()));
-                state.store.find_chat_session(&digest).await.map_err(|e| unavailable(&e))?
-            }
+            Some(token) => state.store.find_chat_session(&sha256_hex(token)).await.map_err(|e| unavailable(&e))?,
             None => None,
         };
         let (session, token) = match known {
@@ -246,9 +240,12 @@ impl Visit {
                 (state.store.update_chat_visitor(session.id, &visitor, now).await.map_err(|e| unavailable(&e))?, None)
             }
             None => {
-                let (token, digest) = new_token();
-                let session =
-                    state.store.create_chat_session(&digest, &visitor, now).await.map_err(|e| unavailable(&e))?;
+                let token = random_secret();
+                let session = state
+                    .store
+                    .create_chat_session(&sha256_hex(&token), &visitor, now)
+                    .await
+                    .map_err(|e| unavailable(&e))?;
                 (session, Some(token))
             }
         };
@@ -390,7 +387,7 @@ impl Visit {
 
 fn unavailable(e: &dragoman_store::StoreError) -> End {
     tracing::warn!(error = %e, "chat session unavailable");
-    End::Refused("try again later")
+    End::Close(close_code::AGAIN, "try again later")
 }
 
 /// Why a visitor message was not stored.
@@ -455,5 +452,28 @@ mod tests {
 
         let any = ChatSettings { allowed_origins: vec!["*".into()], ..ChatSettings::default() };
         assert!(check_origin(&any, &headers(Some("https://anywhere.example"), "x")).is_ok());
+    }
+
+    #[test]
+    fn settings_from_the_chat_table_and_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dragoman.toml");
+        std::fs::write(&path, "[chat]\nallowed_origins = [\"https://shop.example\"]\nburst = 3\n").unwrap();
+        let config = crate::Config::load(Some(&path), []).unwrap();
+        assert_eq!(
+            (config.chat.allowed_origins.as_slice(), config.chat.burst),
+            (&["https://shop.example".to_owned()][..], 3)
+        );
+        assert_eq!(config.chat.online_minutes, ChatSettings::default().online_minutes);
+        let env = [
+            ("DRAGOMAN_CHAT_ALLOWED_ORIGINS".to_owned(), "https://a.example, https://b.example,".to_owned()),
+            ("DRAGOMAN_CHAT_ONLINE_MINUTES".to_owned(), "15".to_owned()),
+        ];
+        let config = crate::Config::load(Some(&path), env).unwrap();
+        assert_eq!(config.chat.allowed_origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(config.chat.online_minutes, 15);
+        std::fs::write(&path, "[chat]\nallowed_origin = \"https://shop.example\"\n").unwrap();
+        let err = crate::Config::load(Some(&path), []).unwrap_err().to_string();
+        assert!(err.contains("allowed_origin"), "{err}");
     }
 }

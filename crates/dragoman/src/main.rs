@@ -420,7 +420,9 @@ async fn translate(args: TranslateArgs) -> Result<()> {
     let config = Config::load(args.config.as_deref(), std::env::vars())?;
     let translator = translator(&config.translation, tracing::Level::DEBUG).await?;
     let store = match &args.db {
-        Some(url) => Some(dragoman_store::open(url).await.with_context(|| format!("cannot open the database {}", redact(url)))?),
+        Some(url) => {
+            Some(dragoman_store::open(url).await.with_context(|| format!("cannot open the database {}", redact(url)))?)
+        }
         None => None,
     };
     let language = |code: &str| LanguageTag::parse(code).map_err(|e| anyhow::anyhow!("{e}"));

@@ -155,6 +155,9 @@ default_internal_user = dovecot
 default_internal_group = dovecot
 default_login_user = dovenull
 mail_location = maildir:{root}/mail/%u
+# The mail user is the system user `dovecot`, below the default lowest UID for mail (500).
+first_valid_uid = 1
+first_valid_gid = 1
 # Throw-away mail: no fsync, which makes APPEND of many messages fast.
 mail_fsync = never
 passdb {{

@@ -621,3 +621,49 @@ async fn engines(State(state): State<AppState>, who: Principal) -> ApiResult<Jso
         .collect();
     Ok(Json(engines))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    #[test]
+    fn the_translation_table_parses_with_its_engines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dragoman.toml");
+        let toml = r#"
+[translation]
+engines = ["deepl", "openai", "apertium"]
+retry_pending_secs = 60
+pairs = { "de-en" = ["deepl"], "*-ja" = ["openai"] }
+
+[translation.apertium]
+modes = { "es-pt" = "es-pt_BR" }
+
+[translation.openai]
+base_url = "http://127.0.0.1:11434/v1"
+model = "qwen2.5:7b-instruct"
+
+[translation.deepl]
+api_key_env = "MY_DEEPL_KEY"
+formality = "prefer_less"
+targets = { en = "EN-GB" }
+"#;
+        std::fs::write(&path, toml).unwrap();
+        let env = [("DRAGOMAN_TRANSLATION_ENGINES".to_owned(), "openai, apertium".to_owned())];
+        let config = Config::load(Some(&path), env).unwrap().translation;
+        assert_eq!(config.engines, ["openai", "apertium"], "the environment wins");
+        assert_eq!(config.retry_pending_secs, 60);
+        assert_eq!(config.pairs["*-ja"], ["openai"]);
+        assert_eq!(config.apertium.modes["es-pt"], "es-pt_BR");
+        assert_eq!(config.openai.unwrap().model, "qwen2.5:7b-instruct");
+        let deepl = config.deepl.unwrap();
+        assert_eq!(
+            (deepl.base_url.as_str(), deepl.api_key_env.as_str()),
+            ("https://api-free.deepl.com", "MY_DEEPL_KEY")
+        );
+
+        std::fs::write(&path, "[translation.deepl]\napi_key = \"secret\"\n").unwrap();
+        let err = Config::load(Some(&path), []).unwrap_err().to_string();
+        assert!(err.contains("api_key"), "keys are named by variable, not written in the file: {err}");
+    }
+}
