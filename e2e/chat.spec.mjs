@@ -145,7 +145,7 @@ try {
   const analysis = await api('POST', '/api/v1/analyze', { text: translation });
   assert.equal(analysis.body.lang, 'pt', `the reply is Portuguese: ${translation}`);
   const sent = await api('POST', `/api/v1/conversations/${conversation.id}/replies`,
-    { body: translation, original_text: ANSWER, original_language: 'en' });
+    { preview_id: preview.body.preview_id });
   assert.equal(sent.status, 201, JSON.stringify(sent.body));
   step(`agent answered in English; the buyer gets: ${translation}`);
 

@@ -26,8 +26,16 @@ pub fn routes() -> Router<AppState> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplyRequest {
-    /// Exactly what the buyer gets, in the buyer's language.
-    body: String,
+    /// A preview made with `POST /conversations/{id}/replies/preview`: its translation is sent
+    /// byte for byte, with the agent's text kept beside it. `body`, when also given, must be
+    /// that translation (a reply edited after its preview is previewed again).
+    preview_id: Option<i64>,
+    /// Exactly what the buyer gets, in the buyer's language (required without `preview_id`).
+    body: Option<String>,
+    /// Send although the preview reported protected spans (order or tracking numbers, links,
+    /// amounts…) that did not survive translation: the agent has checked the text.
+    #[serde(default)]
+    accept_altered_spans: bool,
     /// The language of `body`; default the conversation's buyer language.
     #[schema(value_type = Option<String>, example = "de")]
     language: Option<LanguageTag>,
@@ -57,7 +65,12 @@ async fn send_reply(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     who.require(Role::Agent)?;
     let conversation = state.store.get_conversation(ConversationId(id)).await?;
-    if request.body.trim().is_empty() {
+    let accept_altered_spans = request.accept_altered_spans;
+    let reply = match request.preview_id {
+        Some(preview_id) => previewed(&state, &conversation, preview_id, request, accept_altered_spans).await?,
+        None => written(&conversation, request)?,
+    };
+    if reply.body.trim().is_empty() {
         return Err(ApiError::Unprocessable("a reply needs some text".into()));
     }
     if state.outbox.sender(conversation.channel).is_none() {
@@ -72,8 +85,65 @@ async fn send_reply(
         )));
     }
     if conversation.channel == Channel::Amazon {
-        amazon::check_reply(&request.body, &[]).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+        amazon::check_reply(&reply.body, &[]).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     }
+    let queued = state.store.queue_reply(conversation.id, who.agent_id(), &reply, state.now()).await?;
+    state.outbox.queued.notify_one();
+    Ok((StatusCode::CREATED, Json(queued.message)))
+}
+
+/// The reply exactly as previewed: the translation the agent saw and what they wrote.
+async fn previewed(
+    state: &AppState,
+    conversation: &Conversation,
+    preview_id: i64,
+    request: ReplyRequest,
+    accept_altered_spans: bool,
+) -> ApiResult<NewReply> {
+    if request.original_text.is_some() || request.original_language.is_some() || request.language.is_some() {
+        return Err(ApiError::Unprocessable(
+            "with `preview_id` the preview decides the language and keeps the original; \
+             leave out `language`, `original_text` and `original_language`"
+                .into(),
+        ));
+    }
+    let previewed = crate::api::translation::previewed_reply(state, conversation.id, preview_id).await?;
+    if request.body.as_ref().is_some_and(|body| *body != previewed.body) {
+        return Err(ApiError::Unprocessable(format!(
+            "the text differs from preview {preview_id}; preview the edited reply again so you see what is sent"
+        )));
+    }
+    let altered = altered_spans(&previewed.preview.spans);
+    if !altered.is_empty() && !accept_altered_spans {
+        return Err(ApiError::Unprocessable(format!(
+            "the translation in preview {preview_id} changed or lost {}; correct the reply, or check the \
+             text and send with `accept_altered_spans: true`",
+            altered.join(", ")
+        )));
+    }
+    Ok(NewReply {
+        body: previewed.body,
+        language: Some(previewed.language),
+        original: previewed.original,
+        resolve: request.resolve,
+    })
+}
+
+/// The protected spans a preview reports as not kept byte for byte.
+fn altered_spans(spans: &serde_json::Value) -> Vec<String> {
+    let Some(spans) = spans.as_array() else { return Vec::new() };
+    spans
+        .iter()
+        .filter(|span| span["kept"] == serde_json::Value::Bool(false))
+        .map(|span| span["original"].as_str().map_or_else(|| span.to_string(), |t| format!("{t:?}")))
+        .collect()
+}
+
+/// A reply written (or translated) by the caller, sent as given.
+fn written(conversation: &Conversation, request: ReplyRequest) -> ApiResult<NewReply> {
+    let body = request.body.ok_or_else(|| {
+        ApiError::Unprocessable("give the reply's `body`, or the `preview_id` of a previewed reply".into())
+    })?;
     let original = match (request.original_text, request.original_language) {
         (Some(text), Some(language)) => Some(OriginalText { language, text }),
         (None, None) => None,
@@ -83,15 +153,12 @@ async fn send_reply(
             ));
         }
     };
-    let reply = NewReply {
-        body: request.body,
+    Ok(NewReply {
+        body,
         language: request.language.or_else(|| conversation.buyer_language.clone()),
         original,
         resolve: request.resolve,
-    };
-    let queued = state.store.queue_reply(conversation.id, who.agent_id(), &reply, state.now()).await?;
-    state.outbox.queued.notify_one();
-    Ok((StatusCode::CREATED, Json(queued.message)))
+    })
 }
 
 /// Mark an Amazon conversation as needing no response: it is resolved, its SLA due time is

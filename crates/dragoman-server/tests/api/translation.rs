@@ -168,6 +168,14 @@ async fn reply_preview_translates_back_and_is_what_gets_sent() {
     assert_eq!(reply.language.as_str(), "de");
     assert_eq!(reply.original.as_ref().map(|o| o.text.as_str()), Some(text));
     assert!(previewed_reply(&app.state, ConversationId(conversation + 1), id).await.is_err());
+    let replies = format!("/api/v1/conversations/{conversation}/replies");
+    let (status, error) = app.post_json(&replies, &json!({"preview_id": id, "body": "Edited after the preview"})).await;
+    assert_eq!((status, error_code(&error)), (422, "unprocessable"), "{error}");
+    assert!(error.to_string().contains("preview the edited reply again"), "{error}");
+    let (status, sent) = app.post_json(&replies, &json!({"preview_id": id})).await;
+    assert_eq!(status, 201, "{sent}");
+    assert_eq!((&sent["body_text"], &sent["language"]), (&json!(translation), &json!("de")), "{sent}");
+    assert_eq!(sent["original"]["text"], text, "{sent}");
 
     // An engine that loses a span: it is put back, and the preview says so. (Another text: the
     // first one's translation is cached.)
@@ -179,6 +187,13 @@ async fn reply_preview_translates_back_and_is_what_gets_sent() {
     assert_eq!(careless["spans"][0]["kept"], false);
     let warnings = careless["warnings"].to_string();
     assert!(warnings.contains("openai lost the order number \\\"302-5518290-6612047\\\""), "{warnings}");
+    // Such a preview is sent only once the agent says they checked it.
+    let careless_id = careless["preview_id"].as_i64().unwrap();
+    let (status, error) = app.post_json(&replies, &json!({"preview_id": careless_id})).await;
+    assert_eq!(status, 422, "{error}");
+    assert!(error.to_string().contains("302-5518290-6612047"), "{error}");
+    let checked = json!({"preview_id": careless_id, "accept_altered_spans": true});
+    assert_eq!(app.post_json(&replies, &checked).await.0, 201);
 
     // Without `to`, the buyer's language is needed.
     let fresh = app.post_json("/api/v1/inbound", &chat_message("r-2", "ok")).await.1;
