@@ -12,7 +12,8 @@
 //! - [`message`]: [`Message`] (inbound, outbound, internal note), translations, attachments, warnings.
 //! - [`customer`], [`order`], [`agent`]: the people and orders around a conversation.
 //! - [`order_number`]: recognising marketplace order numbers in free text.
-//! - [`sla`]: when an answer is due.
+//! - [`calendar`]: business hours in a team's time zone, holidays, and open-time arithmetic.
+//! - [`sla`]: SLA policies, which one applies, and the clock that says when an answer is due.
 //! - [`intent`]: the taxonomy of what buyers want.
 //! - [`inbound`]: the normalised message every channel adapter hands to ingest.
 //!
@@ -20,6 +21,7 @@
 //! [`ParseError`] with a message fit for an API client; once built, a value is valid.
 
 pub mod agent;
+pub mod calendar;
 pub mod channel;
 pub mod conversation;
 pub mod customer;
@@ -35,6 +37,7 @@ pub mod sla;
 pub mod time;
 
 pub use agent::{Agent, Role, Team};
+pub use calendar::{BusinessCalendar, CalendarConfig, CalendarError};
 pub use channel::{Channel, Marketplace};
 pub use conversation::{Conversation, ConversationStatus, Priority, Tier};
 pub use customer::{Customer, CustomerAlias};
@@ -46,6 +49,7 @@ pub use lang::LanguageTag;
 pub use message::{Attachment, Delivery, DeliveryState, Direction, Message, OriginalText, Translation};
 pub use order::{Order, OrderItem, Shipment};
 pub use order_number::{OrderNumber, OrderNumberKind};
+pub use sla::{ConversationFacts, Deadline, SlaClock, SlaEvent, SlaPolicies, SlaPolicy};
 pub use time::Timestamp;
 
 /// The conversions every parsed string newtype has: `TryFrom<String>` through its `parse`

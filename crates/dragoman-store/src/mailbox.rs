@@ -2,8 +2,8 @@
 //!
 //! The IMAP poller (`dragoman_channels::imap`) keeps one cursor per configured mailbox: the
 //! mailbox's UIDVALIDITY and the highest UID whose message is stored. It advances the cursor
-//! only after ingest committed, so a crash refetches at most the last message (and ingest's
-//! deduplication makes that harmless); a new UIDVALIDITY means the UIDs were renumbered, and
+//! only over messages whose ingest committed, so a crash refetches at most the last few (and
+//! ingest's deduplication makes that harmless); a new UIDVALIDITY means the UIDs were renumbered, and
 //! reading starts again from the first message.
 
 use crate::Result;

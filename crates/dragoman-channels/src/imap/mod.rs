@@ -8,8 +8,8 @@
 //!
 //! Policy, decided here:
 //! - **Nothing fetched twice, nothing skipped.** The store keeps, per mailbox, its UIDVALIDITY
-//!   and the highest UID whose message is stored ([`MailboxStore`]); the cursor advances only
-//!   after ingest committed, message by message in UID order. When the UIDVALIDITY changes the
+//!   and the highest UID whose message is stored ([`MailboxStore`]); messages are stored in UID
+//!   order and the cursor advances only over messages whose ingest committed. When the UIDVALIDITY changes the
 //!   server has renumbered the mailbox, and everything is read again: ingest recognises what it
 //!   already stored by Message-ID (or digest), so the re-read stores only what is new.
 //! - **Mail is only read.** Messages are fetched with `BODY.PEEK[]`, so they stay unread and in

@@ -57,7 +57,7 @@ pub(super) async fn select(mailbox: &ImapMailbox, session: &mut ImapSession) -> 
 }
 
 /// Fetches every message after the stored cursor, in UID order, hands each to the sink and
-/// advances the cursor after each one is stored.
+/// advances the cursor over what is stored.
 pub(super) async fn fetch_new(
     mailbox: &ImapMailbox,
     session: &mut ImapSession,
@@ -88,18 +88,21 @@ pub(super) async fn fetch_new(
     let pending = timed("listing new messages", sizes(session, after)).await?;
     for batch in batches(&pending, limit) {
         let mut bodies = timed("fetching messages", fetch(session, &batch)).await?;
+        // The cursor moves once per batch (and before giving up on one): a crash re-reads at
+        // most a batch, which ingest recognises, and saves a write per message.
+        let mut read_up_to = None;
         for &(uid, size) in batch.messages {
             let cursor = MailboxCursor { uid_validity: validity, last_uid: uid };
             // Missing from the answer: expunged since it was listed, nothing left to read.
             let Some(raw) = bodies.remove(&uid) else {
-                store.advance_mailbox(name, cursor, now()).await?;
+                read_up_to = Some(cursor);
                 continue;
             };
             report.fetched += 1;
             let truncated_from = batch.head_only.then_some(u64::from(size));
             match sink.deliver(ReceivedMail { raw, truncated_from }).await {
                 Ok(outcome) => {
-                    store.advance_mailbox(name, cursor, now()).await?;
+                    read_up_to = Some(cursor);
                     if outcome.duplicate {
                         report.duplicates += 1;
                     } else {
@@ -110,13 +113,20 @@ pub(super) async fn fetch_new(
                 Err(e) => {
                     let temporary = matches!(e, DeliveryError::Temporary(_));
                     if temporary && attempts.failed(validity, uid) < MAX_ATTEMPTS {
+                        if let Some(done) = read_up_to {
+                            store.advance_mailbox(name, done, now()).await?;
+                        }
                         return Err(e.into());
                     }
                     tracing::warn!(mailbox = name, uid, error = %e, "IMAP message recorded as a failure and passed");
                     store.record_mailbox_failure(name, cursor, &e.to_string(), now()).await?;
+                    read_up_to = None;
                     report.failed += 1;
                 }
             }
+        }
+        if let Some(done) = read_up_to {
+            store.advance_mailbox(name, done, now()).await?;
         }
     }
     Ok(report)

@@ -122,6 +122,9 @@ impl SmtpReceiver {
             tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok((stream, peer)) => {
+                        // Replies are written whole; Nagle's algorithm would only hold each one
+                        // back until the client acknowledges the last (tens of ms a command).
+                        let _ = stream.set_nodelay(true);
                         let context = self.context.clone();
                         sessions.spawn(async move {
                             let Ok(_permit) = context.connections.clone().try_acquire_owned() else {
