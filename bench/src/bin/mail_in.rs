@@ -25,14 +25,14 @@ use dragoman_nlu::Analyzer;
 use dragoman_server::Settings;
 use dragoman_server::mail_in::{IngestSink, MailIn};
 use dragoman_server::state::AppState;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
 
 #[derive(Parser, Debug)]
 #[command(about = "Emails per second through the SMTP receiver and the IMAP poller, per backend")]
@@ -64,10 +64,7 @@ struct Args {
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    ensure!(
-        args.smtp_messages > 0 && args.imap_messages > 0,
-        "--smtp-messages and --imap-messages must be > 0"
-    );
+    ensure!(args.smtp_messages > 0 && args.imap_messages > 0, "--smtp-messages and --imap-messages must be > 0");
     ensure!(
         args.smtp_concurrency.iter().chain(&args.imap_mailboxes).all(|&n| n > 0),
         "concurrency and mailboxes must be > 0"

@@ -33,6 +33,8 @@ pub struct Config {
     /// The `[translation]` table: engines, per-pair choices, timeouts. The default translates
     /// offline with Apertium where it is installed.
     pub translation: dragoman_lang::translate::TranslationConfig,
+    /// The `[sla]` table: response-target policies and the business calendar they count on.
+    pub sla: crate::sla::SlaSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -69,6 +71,7 @@ impl Default for Config {
             smtp_in: Default::default(),
             imap: Vec::new(),
             translation: Default::default(),
+            sla: Default::default(),
         }
     }
 }
@@ -101,6 +104,8 @@ pub enum ConfigError {
     Parse { path: String, source: Box<toml::de::Error> },
     #[error("environment variable {name}={value:?} is not valid: {reason}")]
     Env { name: String, value: String, reason: String },
+    #[error(transparent)]
+    Holidays(#[from] crate::sla::HolidayFileError),
 }
 
 impl Config {
@@ -125,6 +130,7 @@ impl Config {
         for (name, value) in env {
             config.apply_env(&name, &value)?;
         }
+        config.sla.load_holidays()?;
         Ok(config)
     }
 

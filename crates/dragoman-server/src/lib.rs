@@ -29,6 +29,7 @@ pub mod mail_in;
 pub mod metrics;
 pub mod outbox;
 pub mod shopify;
+pub mod sla;
 pub mod state;
 pub mod worker;
 

@@ -276,6 +276,39 @@ struct NewMessageRow<'a> {
     created_at: Timestamp,
 }
 
+impl<'a> NewMessageRow<'a> {
+    /// A message an agent wrote (a reply or a note): no sender address, no raw input, and
+    /// nothing to enrich — the agent's own words need no understanding.
+    fn by_agent(
+        conversation_id: i64,
+        direction: Direction,
+        author_id: Option<i64>,
+        channel: &'a str,
+        body_text: &'a str,
+        created_at: Timestamp,
+    ) -> Self {
+        Self {
+            conversation_id,
+            direction,
+            author_id,
+            sender: None,
+            sender_name: None,
+            channel,
+            external_id: None,
+            rfc_message_id: None,
+            subject: None,
+            body_text,
+            quoted_text: None,
+            body_html: None,
+            order_numbers: &[],
+            warnings: &[],
+            raw_id: None,
+            enrichment: EnrichmentState::Done,
+            created_at,
+        }
+    }
+}
+
 async fn insert_message(conn: &mut Conn, m: &NewMessageRow<'_>) -> Result<i64> {
     let id = sqlx::query_scalar(
         "INSERT INTO messages (conversation_id, direction, author_id, sender, sender_name, channel, \
@@ -863,26 +896,7 @@ impl Store for Impl {
         require_agent(&mut tx, author).await?;
         let message_id = insert_message(
             &mut tx,
-            &NewMessageRow {
-                conversation_id: id.0,
-                direction: Direction::Note,
-                author_id: Some(author.0),
-                sender: None,
-                sender_name: None,
-                channel: &channel,
-                external_id: None,
-                rfc_message_id: None,
-                subject: None,
-                body_text: body,
-                quoted_text: None,
-                body_html: None,
-                order_numbers: &[],
-                warnings: &[],
-                raw_id: None,
-                // A note is read by the team in the language it was written in: nothing to enrich.
-                enrichment: EnrichmentState::Done,
-                created_at: now,
-            },
+            &NewMessageRow::by_agent(id.0, Direction::Note, Some(author.0), &channel, body, now),
         )
         .await?;
         sqlx::query("UPDATE conversations SET message_count = message_count + 1, updated_at = $1 WHERE id = $2")

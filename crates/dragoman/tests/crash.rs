@@ -2,23 +2,18 @@
 //! the server killed with SIGKILL in the middle, restarted. Every post that got a 2xx must be
 //! stored, none twice, and re-posting the same external ids must create nothing new.
 
+mod support;
+
 use std::collections::HashSet;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+use support::{dragoman, free_port, wait_ready};
 
 const BURST: usize = 1000;
 /// Kill once this many posts were acknowledged, so the kill lands mid-burst.
 const KILL_AFTER_ACKS: usize = 250;
-
-fn dragoman() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_dragoman"))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 fn start(db: &str, port: u16) -> Child {
     dragoman()
@@ -28,18 +23,6 @@ fn start(db: &str, port: u16) -> Child {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start dragoman serve")
-}
-
-async fn wait_ready(client: &reqwest::Client, base: &str) {
-    for _ in 0..600 {
-        if let Ok(r) = client.get(format!("{base}/readyz")).send().await
-            && r.status() == 200
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server at {base} never became ready");
 }
 
 fn body(i: usize) -> serde_json::Value {

@@ -9,18 +9,13 @@
 #[path = "../../dragoman-server/tests/support/smtp_relay.rs"]
 mod smtp_relay;
 
+mod support;
+
 use serde_json::{Value, json};
 use smtp_relay::Relay;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
-
-fn dragoman() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_dragoman"))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
+use support::{dragoman, free_port, wait_ready};
 
 fn start(config: &std::path::Path, db: &str, port: u16, failpoint: bool) -> Child {
     let mut command = dragoman();
@@ -38,18 +33,6 @@ fn start(config: &std::path::Path, db: &str, port: u16, failpoint: bool) -> Chil
         command.env("DRAGOMAN_FAILPOINT", "after_send_before_record");
     }
     command.spawn().expect("start dragoman serve")
-}
-
-async fn wait_ready(client: &reqwest::Client, base: &str) {
-    for _ in 0..600 {
-        if let Ok(r) = client.get(format!("{base}/readyz")).send().await
-            && r.status() == 200
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server at {base} never became ready");
 }
 
 /// The reply as the conversation lists it, once its delivery is in `state`.

@@ -76,7 +76,11 @@ async fn login(mailbox: &ImapMailbox) -> Result<(ImapSession, Capabilities), Ima
         stream = tls.wrap(stream, host).await?;
     }
     let mut client = async_imap::Client::new(stream);
-    client.read_response().await.map_err(async_imap::error::Error::from)?.ok_or(async_imap::error::Error::ConnectionLost)?;
+    client
+        .read_response()
+        .await
+        .map_err(async_imap::error::Error::from)?
+        .ok_or(async_imap::error::Error::ConnectionLost)?;
     if let (ImapTls::Starttls, Some(tls)) = (config.tls, &mailbox.tls) {
         client.run_command_and_check_ok("STARTTLS", None).await?;
         client = async_imap::Client::new(tls.wrap(client.into_inner(), host).await?);

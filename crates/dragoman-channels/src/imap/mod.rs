@@ -158,10 +158,7 @@ pub struct ImapMailbox {
 impl ImapMailbox {
     /// Checks the entry and resolves the password (from `password_env` if so configured).
     pub fn new(config: ImapMailboxConfig) -> Result<Self, ImapError> {
-        let name = config
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("{}@{}/{}", config.user, config.host, config.folder));
+        let name = config.name.clone().unwrap_or_else(|| format!("{}@{}/{}", config.user, config.host, config.folder));
         let invalid = |reason: String| ImapError::Config { mailbox: name.clone(), reason };
         if config.host.trim().is_empty() || config.user.is_empty() {
             return Err(invalid("`host` and `user` are required".into()));
@@ -169,14 +166,16 @@ impl ImapMailbox {
         let password = match (&config.password, &config.password_env) {
             (Some(password), None) => password.clone(),
             (None, Some(var)) => Secret::new(
-                std::env::var(var).map_err(|_| invalid(format!("environment variable {var} (password_env) is not set")))?,
+                std::env::var(var)
+                    .map_err(|_| invalid(format!("environment variable {var} (password_env) is not set")))?,
             ),
             _ => return Err(invalid("give exactly one of `password` and `password_env`".into())),
         };
         let tls = match config.tls {
             ImapTls::Plain => None,
-            ImapTls::Tls | ImapTls::Starttls => Some(connect::Tls::new(&config.host, config.ca_file.as_deref())
-                .map_err(|reason| invalid(reason))?),
+            ImapTls::Tls | ImapTls::Starttls => {
+                Some(connect::Tls::new(&config.host, config.ca_file.as_deref()).map_err(|reason| invalid(reason))?)
+            }
         };
         Ok(Self { name, config, password, tls })
     }
@@ -201,9 +200,8 @@ impl ImapMailbox {
 
     /// One pass: connects, reads everything new and logs out.
     pub async fn sync_once(&self, store: &dyn MailboxStore, sink: &dyn MailSink) -> Result<SyncReport, ImapError> {
-        let (mut session, capabilities) = connect::open(self).await?;
+        let (mut session, _) = connect::open(self).await?;
         let validity = sync::select(self, &mut session).await?;
-        drop(capabilities);
         let report = sync::fetch_new(self, &mut session, validity, store, sink, &mut sync::Attempts::default()).await?;
         // The messages are stored: a failed goodbye changes nothing.
         let _ = tokio::time::timeout(COMMAND_TIMEOUT, session.logout()).await;
@@ -275,17 +273,17 @@ mod tests {
 
     #[test]
     fn one_password_source_is_required() {
-        for fields in [
-            r#"{"host": "h", "user": "u"}"#,
-            r#"{"host": "h", "user": "u", "password": "p", "password_env": "X"}"#,
-        ] {
+        for fields in
+            [r#"{"host": "h", "user": "u"}"#, r#"{"host": "h", "user": "u", "password": "p", "password_env": "X"}"#]
+        {
             let err = ImapMailbox::new(entry(fields)).err().unwrap().to_string();
             assert!(err.contains("exactly one of `password` and `password_env`"), "{err}");
         }
-        let err = ImapMailbox::new(entry(r#"{"host": "h", "user": "u", "password_env": "DRAGOMAN_TEST_UNSET_VARIABLE"}"#))
-            .err()
-            .unwrap()
-            .to_string();
+        let err =
+            ImapMailbox::new(entry(r#"{"host": "h", "user": "u", "password_env": "DRAGOMAN_TEST_UNSET_VARIABLE"}"#))
+                .err()
+                .unwrap()
+                .to_string();
         assert!(err.contains("DRAGOMAN_TEST_UNSET_VARIABLE"), "{err}");
     }
 

@@ -182,7 +182,10 @@ fn batches(pending: &[(u32, u32)], limit: u32) -> Vec<Batch<'_>> {
     out
 }
 
-async fn fetch(session: &mut ImapSession, batch: &Batch<'_>) -> Result<HashMap<u32, Vec<u8>>, async_imap::error::Error> {
+async fn fetch(
+    session: &mut ImapSession,
+    batch: &Batch<'_>,
+) -> Result<HashMap<u32, Vec<u8>>, async_imap::error::Error> {
     let uids: Vec<String> = batch.messages.iter().map(|(uid, _)| uid.to_string()).collect();
     // PEEK: reading must not mark the buyer's mail as seen for the people using the mailbox.
     let query = if batch.head_only {

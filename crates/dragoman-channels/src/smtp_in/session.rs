@@ -13,9 +13,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{
-    AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, ReadHalf, WriteHalf,
-};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, ReadHalf, WriteHalf};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
@@ -76,20 +74,13 @@ enum Data {
 impl<'a, S: AsyncRead + AsyncWrite + Unpin> Session<'a, S> {
     fn new(stream: S, peer: SocketAddr, context: &'a Context, tls: bool) -> Self {
         let (reader, writer) = tokio::io::split(stream);
-        Self {
-            reader: BufReader::new(reader),
-            writer,
-            out: Vec::new(),
-            context,
-            peer,
-            tls,
-            helo: None,
-            envelope: None,
-        }
+        Self { reader: BufReader::new(reader), writer, out: Vec::new(), context, peer, tls, helo: None, envelope: None }
     }
 
     fn reply(&mut self, code: u16, [class, subject, detail]: [u8; 3], message: &str) {
-        Response::new(code, class, subject, detail, message).write(&mut self.out).expect("writing to a Vec cannot fail");
+        Response::new(code, class, subject, detail, message)
+            .write(&mut self.out)
+            .expect("writing to a Vec cannot fail");
     }
 
     async fn flush(&mut self) -> io::Result<()> {
@@ -199,7 +190,11 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin> Session<'a, S> {
         };
         if !accepted {
             let domains = self.context.domains.join(", ");
-            return self.reply(550, [5, 1, 1], &format!("No mailbox here by that name; this server takes mail for {domains}"));
+            return self.reply(
+                550,
+                [5, 1, 1],
+                &format!("No mailbox here by that name; this server takes mail for {domains}"),
+            );
         }
         if envelope.to.len() >= max {
             return self.reply(452, [4, 5, 3], &format!("Too many recipients; at most {max} per message"));

@@ -10,11 +10,8 @@ use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 pub(super) fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, SmtpInError> {
-    let file_error = |what, path: &Path, reason: String| SmtpInError::TlsFile {
-        what,
-        path: path.display().to_string(),
-        reason,
-    };
+    let file_error =
+        |what, path: &Path, reason: String| SmtpInError::TlsFile { what, path: path.display().to_string(), reason };
     let cert_pem = std::fs::read(cert).map_err(|e| file_error("certificate", cert, e.to_string()))?;
     let chain = CertificateDer::pem_slice_iter(&cert_pem)
         .collect::<Result<Vec<_>, _>>()

@@ -192,7 +192,8 @@ async fn smtp_stores_every_shared_email_once_and_answers_after_the_commit() {
     assert_eq!(messages.len(), emails.len());
     for (name, raw, channel) in &emails {
         let id = message_id(raw);
-        let message = messages.iter().find(|m| m.external_id.as_deref() == Some(id.as_str())).unwrap_or_else(|| panic!("{name}"));
+        let message =
+            messages.iter().find(|m| m.external_id.as_deref() == Some(id.as_str())).unwrap_or_else(|| panic!("{name}"));
         let conversation = room.store.get_conversation(message.conversation_id).await.unwrap();
         assert_eq!(conversation.channel, *channel, "{name}");
         // The raw bytes are kept as received, under the receiver's trace lines.
@@ -255,10 +256,8 @@ async fn smtp_starttls_with_the_configured_certificate() {
         .add_root_certificate(Certificate::from_pem(generated.cert.pem().as_bytes()).unwrap())
         .build_rustls()
         .unwrap();
-    let client = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("localhost")
-        .port(port)
-        .tls(Tls::Required(tls))
-        .build();
+    let client =
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("localhost").port(port).tls(Tls::Required(tls)).build();
     let (_, raw, _) = &shared_emails()[1];
     client.send_raw(&envelope("support@lumenhaus-store.com"), raw).await.unwrap();
     let messages = room.messages().await;
@@ -408,7 +407,11 @@ async fn imap_oversized_and_unreadable_messages_do_not_stop_the_poller() {
     let big = messages.iter().find(|m| m.external_id.as_deref() == Some("huge-1@example.de")).unwrap();
     assert!(big.body_text.contains("Die Lampe kam kaputt an"), "{}", big.body_text);
     assert!(big.attachments.is_empty());
-    assert!(big.warnings.iter().any(|w| w.contains("over the size limit") && w.contains("schaden.mp4")), "{:?}", big.warnings);
+    assert!(
+        big.warnings.iter().any(|w| w.contains("over the size limit") && w.contains("schaden.mp4")),
+        "{:?}",
+        big.warnings
+    );
     let unreadable = messages.iter().find(|m| m.warnings.iter().any(|w| w.contains("could not be read"))).unwrap();
     assert_eq!(room.store.raw_message(unreadable.raw_id.unwrap()).await.unwrap().bytes, junk, "kept as received");
 }

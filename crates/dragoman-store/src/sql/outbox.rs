@@ -197,26 +197,14 @@ impl OutboxStore for Impl {
         }
         let message_id = insert_message(
             &mut tx,
-            &NewMessageRow {
-                conversation_id: conversation.0,
-                direction: Direction::Outbound,
-                author_id: author.map(|a| a.0),
-                sender: None,
-                sender_name: None,
-                channel: &channel,
-                external_id: None,
-                rfc_message_id: None,
-                subject: None,
-                body_text: &reply.body,
-                quoted_text: None,
-                body_html: None,
-                order_numbers: &[],
-                warnings: &[],
-                raw_id: None,
-                // The agent's own words need no understanding.
-                enrichment: EnrichmentState::Done,
-                created_at: now,
-            },
+            &NewMessageRow::by_agent(
+                conversation.0,
+                Direction::Outbound,
+                author.map(|a| a.0),
+                &channel,
+                &reply.body,
+                now,
+            ),
         )
         .await?;
         if let Some(language) = &reply.language {
@@ -449,27 +437,14 @@ impl OutboxStore for Impl {
 
     #[instrument(skip_all, fields(%reply))]
     async fn fail_reply(&self, reply: MessageId, reason: &str, now: Timestamp) -> Result<Delivery> {
-        let mut tx = begin_write(&self.pool).await?;
-        let row = movable(&mut tx, reply, DeliveryState::Failed).await?;
-        set_delivery(&mut tx, reply, DeliveryState::Failed, Some(reason), now).await?;
-        settle_job(&mut tx, row.job_id, JobState::Dead, Some(reason), now).await?;
-        reopen_after_failure(&mut tx, row.conversation_id, now).await?;
-        let delivery = delivery_row(&mut tx, reply).await?.delivery()?;
-        tx.commit().await?;
-        Ok(delivery)
+        // Dead: an admin may retry the job once the cause is fixed.
+        self.give_up(reply, DeliveryState::Failed, JobState::Dead, reason, now).await
     }
 
     #[instrument(skip_all, fields(%reply))]
     async fn mark_uncertain(&self, reply: MessageId, reason: &str, now: Timestamp) -> Result<Delivery> {
-        let mut tx = begin_write(&self.pool).await?;
-        let row = movable(&mut tx, reply, DeliveryState::Uncertain).await?;
-        set_delivery(&mut tx, reply, DeliveryState::Uncertain, Some(reason), now).await?;
         // Done, not dead: retrying the job from the admin queue would risk a duplicate.
-        settle_job(&mut tx, row.job_id, JobState::Done, Some(reason), now).await?;
-        reopen_after_failure(&mut tx, row.conversation_id, now).await?;
-        let delivery = delivery_row(&mut tx, reply).await?.delivery()?;
-        tx.commit().await?;
-        Ok(delivery)
+        self.give_up(reply, DeliveryState::Uncertain, JobState::Done, reason, now).await
     }
 
     #[instrument(skip_all, fields(%conversation))]
@@ -532,5 +507,27 @@ impl OutboxStore for Impl {
         let conversation = load_conversation(&mut tx, conversation).await?;
         tx.commit().await?;
         Ok(conversation)
+    }
+}
+
+impl Impl {
+    /// Ends a reply's sending without a delivery: its state and reason, its job settled, and
+    /// the conversation reopened if the reply had resolved it.
+    async fn give_up(
+        &self,
+        reply: MessageId,
+        state: DeliveryState,
+        job: JobState,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Delivery> {
+        let mut tx = begin_write(&self.pool).await?;
+        let row = movable(&mut tx, reply, state).await?;
+        set_delivery(&mut tx, reply, state, Some(reason), now).await?;
+        settle_job(&mut tx, row.job_id, job, Some(reason), now).await?;
+        reopen_after_failure(&mut tx, row.conversation_id, now).await?;
+        let delivery = delivery_row(&mut tx, reply).await?.delivery()?;
+        tx.commit().await?;
+        Ok(delivery)
     }
 }
