@@ -69,6 +69,7 @@ pub async fn serve(
     let mut workers = worker::spawn(state.clone());
     workers.spawn(worker::keep_learning(state.clone()));
     workers.spawn(api::translation::keep_translating(state.clone()));
+    workers.spawn(sla::keep_sweeping(state.clone()));
     outbox::spawn(&mut workers, state.clone());
     if let Some(ebay) = state.ebay.clone() {
         workers.spawn(ebay::keep_polling(state.clone(), ebay));

@@ -28,6 +28,8 @@ pub struct AppState {
     pub outbox: Arc<crate::outbox::Outbox>,
     /// The translation engines (`[translation]`); none until [`AppState::with_translator`].
     pub translator: Arc<crate::api::translation::Translator>,
+    /// SLA policies and the business calendar (`[sla]`); the defaults until [`AppState::with_sla`].
+    pub sla: Arc<crate::sla::SlaSettings>,
 }
 
 impl AppState {
@@ -48,12 +50,19 @@ impl AppState {
             chat,
             outbox,
             translator: Arc::new(crate::api::translation::Translator::default()),
+            sla: Arc::default(),
         }
     }
 
     /// The translation engines built from `[translation]` in place of none.
     pub fn with_translator(mut self, translator: crate::api::translation::Translator) -> Self {
         self.translator = Arc::new(translator);
+        self
+    }
+
+    /// The `[sla]` settings in place of the defaults.
+    pub fn with_sla(mut self, settings: crate::sla::SlaSettings) -> Self {
+        self.sla = Arc::new(settings);
         self
     }
 

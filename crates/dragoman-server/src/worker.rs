@@ -2,7 +2,8 @@
 //! idempotent: a worker that dies mid-job leaves it to be claimed again when its lease ends.
 
 use crate::state::AppState;
-use dragoman_core::{Conversation, Direction, LanguageTag, Marketplace, MessageId, OrderId, Priority};
+use dragoman_core::sla::SlaEvent;
+use dragoman_core::{Conversation, Direction, LanguageTag, Marketplace, Message, MessageId, OrderId, Priority};
 use dragoman_lang::Detection;
 use dragoman_nlu::Entities;
 use dragoman_store::{ConversationPatch, EnrichmentState, Job, JobState};
@@ -133,12 +134,31 @@ async fn enrich(state: &AppState, job: &Job) -> Result<(), String> {
             crate::shopify::queue_lookups(state, conversation.id, &analysis.entities.order_ids).await?;
         }
     }
-    if patch != ConversationPatch::default() {
-        store.update_conversation(conversation.id, &patch, state.now()).await.map_err(|e| e.to_string())?;
+    let conversation = if patch != ConversationPatch::default() {
+        store.update_conversation(conversation.id, &patch, state.now()).await.map_err(|e| e.to_string())?
+    } else {
+        conversation
+    };
+    if message.direction == Direction::Inbound {
+        refine_sla(state, &conversation, &message).await?;
     }
     // Never fails the job: what no engine can translate now is recorded as pending and retried.
     crate::api::translation::translate_message(state, &message, &analysis.lang, &conversation).await;
     store.set_enrichment_state(message.id, EnrichmentState::Done).await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Replaces ingest's default due time with the one the conversation's policy and calendar give,
+/// counted from the message's arrival; unless an agent has answered since (enrichment can lag
+/// behind a quick reply), which the clock has then already heard.
+async fn refine_sla(state: &AppState, conversation: &Conversation, message: &Message) -> Result<(), String> {
+    let messages = state.store.list_messages(conversation.id).await.map_err(|e| e.to_string())?;
+    let answered = messages.iter().any(|m| m.direction == Direction::Outbound && m.created_at >= message.created_at);
+    if !answered {
+        crate::sla::advance(state, conversation, SlaEvent::BuyerMessage(message.created_at))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
 

@@ -12,7 +12,7 @@
 //!   advisory locks and `pg_trgm` search).
 //! - `shared.rs`: every other query, written once and compiled into both backend modules,
 //!   so the two implementations cannot drift apart.
-//! - [`outbox`], [`mailbox`], [`marketplace`], [`chat`], [`translation`]: one trait per feature
+//! - [`outbox`], [`mailbox`], [`marketplace`], [`chat`], [`translation`], [`sla`]: one trait per feature
 //!   with tables of its own; `sql/<feature>.rs` implements it once for both backends.
 //! - `rows`, `cursor`, `ingest`: backend-neutral row types, keyset cursors, and the pure parts
 //!   of ingest (previews, the attachment size rule).
@@ -32,6 +32,7 @@ pub mod model;
 pub mod outbox;
 pub mod postgres;
 mod rows;
+pub mod sla;
 pub mod sqlite;
 pub mod translation;
 
@@ -42,6 +43,7 @@ pub use marketplace::MarketplaceStore;
 pub use model::*;
 pub use outbox::OutboxStore;
 pub use postgres::PgStore;
+pub use sla::{ConversationEvent, SlaAlert, SlaState, SlaStore};
 pub use sqlite::SqliteStore;
 pub use translation::{
     GlossaryEntry, NewGlossaryEntry, NewReplyPreview, PendingTranslation, ReplyPreview, TranslationCacheKey,
@@ -67,7 +69,7 @@ pub enum Backend {
 /// `dyn Store` reaches them all once the trait is in scope.
 #[async_trait]
 pub trait Store:
-    OutboxStore + MailboxStore + MarketplaceStore + ChatStore + TranslationStore + Send + Sync + 'static
+    OutboxStore + MailboxStore + MarketplaceStore + ChatStore + TranslationStore + SlaStore + Send + Sync + 'static
 {
     fn backend(&self) -> Backend;
 

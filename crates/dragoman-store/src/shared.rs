@@ -29,6 +29,8 @@ mod mailbox;
 mod marketplace;
 #[path = "sql/outbox.rs"]
 mod outbox;
+#[path = "sql/sla.rs"]
+mod sla;
 #[path = "sql/translation.rs"]
 mod translation;
 
@@ -494,7 +496,7 @@ async fn thread_into_conversation(
         lock_thread(conn, msg.channel.as_str(), key).await?;
     }
     let preview = preview(&msg.body_text);
-    let due = sla::default_response_due(msg.channel, now);
+    let due = dragoman_core::sla::default_response_due(msg.channel, now);
     if let Some(found) = find_thread(conn, msg).await? {
         // A closed conversation is final: the message starts a new one below.
         if let Some(status) = found.status()?.on_buyer_message() {

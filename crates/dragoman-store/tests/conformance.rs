@@ -8,6 +8,8 @@
 //! tests are skipped with a message, unless `CI` is set, where they fail.
 
 use dragoman_core::*;
+// Named, since dragoman_store has an `sla` module too.
+use dragoman_core::sla;
 use dragoman_store::*;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -1363,3 +1365,5 @@ mod outbox;
 mod marketplace;
 #[path = "conformance/translation.rs"]
 mod translation;
+#[path = "conformance/sla.rs"]
+mod sla_store;

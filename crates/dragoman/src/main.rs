@@ -529,6 +529,7 @@ async fn serve(mut config: Config, with_demo: bool) -> Result<()> {
     .await?;
     let state = dragoman_server::app_state(store, config.settings, Arc::new(analyzer))
         .with_chat_settings(config.chat)
+        .with_sla(config.sla)
         .with_marketplaces(config.shopify.as_ref(), config.ebay.as_ref(), |name| std::env::var(name).ok())
         .map_err(anyhow::Error::msg)?;
     let state = state.with_translator(translator(&config.translation, tracing::Level::INFO).await?);

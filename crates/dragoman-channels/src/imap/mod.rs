@@ -174,7 +174,7 @@ impl ImapMailbox {
         let tls = match config.tls {
             ImapTls::Plain => None,
             ImapTls::Tls | ImapTls::Starttls => {
-                Some(connect::Tls::new(&config.host, config.ca_file.as_deref()).map_err(|reason| invalid(reason))?)
+                Some(connect::Tls::new(&config.host, config.ca_file.as_deref()).map_err(invalid)?)
             }
         };
         Ok(Self { name, config, password, tls })

@@ -219,8 +219,10 @@ pub(super) async fn wait_for_mail(
     timed("starting IDLE", handle.init()).await?;
     // New mail announced while the last messages were fetched (or as IDLE began) may not be
     // read yet: look again at once rather than wait for the next announcement.
-    let announced = std::iter::from_fn(|| notices.try_recv().ok())
-        .fold(false, |seen, notice| seen || matches!(notice, UnsolicitedResponse::Exists(_)));
+    let mut announced = false;
+    while let Ok(notice) = notices.try_recv() {
+        announced |= matches!(notice, UnsolicitedResponse::Exists(_));
+    }
     if !announced {
         let (wait, _interrupt) = handle.wait_with_timeout(interval);
         wait.await?;

@@ -140,7 +140,15 @@ async fn set_status(
     Json(change): Json<StatusChange>,
 ) -> ApiResult<Json<Conversation>> {
     let conversation = visible_conversation(&state, &who, ConversationId(id)).await?;
-    Ok(Json(state.store.set_status(conversation.id, change.status, state.now()).await?))
+    let now = state.now();
+    let changed = state.store.set_status(conversation.id, change.status, now).await?;
+    match crate::sla::status_event(change.status, now) {
+        Some(event) if changed.status != conversation.status => {
+            crate::sla::advance_after(&state, &changed, event).await;
+            Ok(Json(state.store.get_conversation(changed.id).await?))
+        }
+        _ => Ok(Json(changed)),
+    }
 }
 
 #[derive(Deserialize, ToSchema)]

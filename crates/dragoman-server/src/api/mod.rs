@@ -12,6 +12,7 @@ pub mod replies;
 pub mod replies_out;
 pub mod session;
 pub mod shopify;
+pub mod sla;
 pub mod translation;
 pub mod understanding;
 
@@ -43,6 +44,7 @@ use utoipa::OpenApi;
         translation::translate, translation::preview, translation::list_glossary,
         translation::save_glossary_entry, translation::delete_glossary_entry, translation::pending,
         translation::engines,
+        sla::sla_state, sla::timeline, sla::policies,
     ),
     tags(
         (name = "conversations", description = "The inbox"),
@@ -56,6 +58,7 @@ use utoipa::OpenApi;
         (name = "replies", description = "Reply templates and suggestions"),
         (name = "chat", description = "Live chat: agent presence, what the visitor's browser reported"),
         (name = "translation", description = "Translation with protected spans, reply previews, the glossary"),
+        (name = "sla", description = "Response targets: each conversation's clock, its timeline, the policies"),
     )
 )]
 pub struct ApiDoc;
@@ -75,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .merge(replies_out::routes())
         .merge(chat::routes())
         .merge(translation::routes())
+        .merge(sla::routes())
         .route("/openapi.json", get(|| async { axum::Json(ApiDoc::openapi()) }))
         .fallback(|| async { ApiError::NotFound("no such API route; see /api/v1/openapi.json".into()) })
 }

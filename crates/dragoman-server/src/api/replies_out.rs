@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use dragoman_channels::amazon;
+use dragoman_core::sla::SlaEvent;
 use dragoman_core::{Channel, Conversation, ConversationId, LanguageTag, Message, OriginalText, Role};
 use dragoman_store::outbox::NewReply;
 use serde::Deserialize;
@@ -87,8 +88,13 @@ async fn send_reply(
     if conversation.channel == Channel::Amazon {
         amazon::check_reply(&reply.body, &[]).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     }
-    let queued = state.store.queue_reply(conversation.id, who.agent_id(), &reply, state.now()).await?;
+    let now = state.now();
+    let queued = state.store.queue_reply(conversation.id, who.agent_id(), &reply, now).await?;
     state.outbox.queued.notify_one();
+    crate::sla::advance_after(&state, &conversation, SlaEvent::AgentReply(now)).await;
+    if reply.resolve {
+        crate::sla::advance_after(&state, &conversation, SlaEvent::Resolved(now)).await;
+    }
     Ok((StatusCode::CREATED, Json(queued.message)))
 }
 
@@ -181,5 +187,8 @@ async fn no_response_needed(
             conversation.channel
         )));
     }
-    Ok(Json(state.store.mark_no_response_needed(conversation.id, who.agent_id(), state.now()).await?))
+    let now = state.now();
+    let marked = state.store.mark_no_response_needed(conversation.id, who.agent_id(), now).await?;
+    crate::sla::advance_after(&state, &marked, SlaEvent::NoResponseNeeded(now)).await;
+    Ok(Json(marked))
 }

@@ -18,6 +18,11 @@ async fn inbox_lists_filters_and_pages() {
     let email = json!({"channel": "email", "external_id": "e-1", "sender": "kunde@example.de", "subject": "Rücksendung",
         "text": "Ich möchte die Stehleuchte zurückschicken."});
     let (_, email_outcome) = app.post_json("/api/v1/inbound", &email).await;
+    // Enrichment refines each SLA due time, the inbox's default order: page once it settled.
+    let (_, all) = app.get("/api/v1/conversations?limit=100").await;
+    for c in all["items"].as_array().unwrap() {
+        app.wait_for(&format!("/api/v1/conversations/{}", c["id"]), |d| d["messages"][0]["enrichment"] == "done").await;
+    }
 
     let mut seen = HashSet::new();
     let mut cursor: Option<String> = None;

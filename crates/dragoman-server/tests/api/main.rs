@@ -13,3 +13,4 @@ mod shopify;
 mod ebay;
 mod translation;
 mod chat;
+mod sla;
