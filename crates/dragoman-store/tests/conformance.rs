@@ -1355,15 +1355,15 @@ async fn open_understands_the_url_forms() {
     assert!(matches!(dragoman_store::open("").await, Err(StoreError::Invalid(_))));
 }
 
-#[path = "conformance/mailbox.rs"]
-mod mailbox;
 #[path = "conformance/chat.rs"]
 mod chat;
-#[path = "conformance/outbox.rs"]
-mod outbox;
+#[path = "conformance/mailbox.rs"]
+mod mailbox;
 #[path = "conformance/marketplace.rs"]
 mod marketplace;
-#[path = "conformance/translation.rs"]
-mod translation;
+#[path = "conformance/outbox.rs"]
+mod outbox;
 #[path = "conformance/sla.rs"]
 mod sla_store;
+#[path = "conformance/translation.rs"]
+mod translation;

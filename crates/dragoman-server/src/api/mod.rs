@@ -1,8 +1,8 @@
 //! The JSON API under `/api/v1`. Each module owns its routes; this one merges them and
 //! assembles the OpenAPI document served at `/api/v1/openapi.json`.
 
-pub mod chat;
 pub mod channels;
+pub mod chat;
 pub mod conversations;
 pub mod customers;
 pub mod inbound;

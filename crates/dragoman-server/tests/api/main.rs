@@ -2,15 +2,15 @@
 //! background workers running. All compile into this one test binary.
 
 mod auth;
+mod chat;
 mod conversations;
+mod ebay;
 mod helpers;
 mod inbound;
-mod operations;
-mod understanding;
-mod outbox;
 mod mail_in;
+mod operations;
+mod outbox;
 mod shopify;
-mod ebay;
-mod translation;
-mod chat;
 mod sla;
+mod translation;
+mod understanding;
