@@ -13,6 +13,7 @@
 //! - [`customer`], [`order`], [`agent`]: the people and orders around a conversation.
 //! - [`order_number`]: recognising marketplace order numbers in free text.
 //! - [`calendar`]: business hours in a team's time zone, holidays, and open-time arithmetic.
+//! - [`routing`]: who answers: shifts, languages, tiers, load and round-robin, as pure decisions.
 //! - [`sla`]: SLA policies, which one applies, and the clock that says when an answer is due.
 //! - [`intent`]: the taxonomy of what buyers want.
 //! - [`inbound`]: the normalised message every channel adapter hands to ingest.
@@ -33,6 +34,7 @@ pub mod lang;
 pub mod message;
 pub mod order;
 pub mod order_number;
+pub mod routing;
 pub mod sla;
 pub mod time;
 
@@ -49,6 +51,10 @@ pub use lang::LanguageTag;
 pub use message::{Attachment, Delivery, DeliveryState, Direction, Message, OriginalText, Translation};
 pub use order::{Order, OrderItem, Shipment};
 pub use order_number::{OrderNumber, OrderNumberKind};
+pub use routing::{
+    AgentAvailability, AssignReason, CurrentAssignment, LanguageFit, RoutingDecision, RoutingRequest, WaitReason,
+    reoffer_at_shift_end, route,
+};
 pub use sla::{ConversationFacts, Deadline, SlaClock, SlaEvent, SlaPolicies, SlaPolicy};
 pub use time::Timestamp;
 
