@@ -182,6 +182,29 @@ impl Config {
 mod tests {
     use super::*;
 
+    /// Every TOML example in the README, together, is a configuration Dragoman accepts.
+    #[test]
+    fn readme_examples_load() {
+        let readme = include_str!("../../../README.md");
+        let mut toml = String::new();
+        let mut blocks = readme.split("```toml\n").skip(1);
+        for block in blocks.by_ref() {
+            toml.push_str(block.split("```").next().unwrap_or_default());
+        }
+        assert!(toml.contains("[smtp_out]") && toml.contains("[sla]"), "the README's examples were found");
+        let dir = tempfile::tempdir().unwrap();
+        // The example names a holidays file relative to where Dragoman runs.
+        let ics = dir.path().join("holidays.ics");
+        std::fs::write(&ics, "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261225\nEND:VEVENT\nEND:VCALENDAR\n")
+            .unwrap();
+        let toml = toml.replace("\"holidays.ics\"", &format!("{:?}", ics.display().to_string()));
+        let path = dir.path().join("dragoman.toml");
+        std::fs::write(&path, toml).unwrap();
+        if let Err(e) = Config::load(Some(&path), []) {
+            panic!("the README's configuration does not load: {e}");
+        }
+    }
+
     #[test]
     fn file_then_environment() {
         let dir = tempfile::tempdir().unwrap();
