@@ -8,6 +8,14 @@ use dragoman_store::Store;
 use std::sync::Arc;
 use tokio::sync::Notify;
 
+/// Email's channel settings: `[smtp_in]`, `[[imap]]`, `[smtp_out]`.
+#[derive(Debug, Clone, Default)]
+pub struct EmailSettings {
+    pub smtp_in: dragoman_channels::smtp_in::SmtpInConfig,
+    pub imap: Vec<dragoman_channels::imap::ImapMailboxConfig>,
+    pub smtp_out: Option<dragoman_channels::smtp_out::SmtpOutConfig>,
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
@@ -30,6 +38,8 @@ pub struct AppState {
     pub translator: Arc<crate::api::translation::Translator>,
     /// SLA policies and the business calendar (`[sla]`); the defaults until [`AppState::with_sla`].
     pub sla: Arc<crate::sla::SlaSettings>,
+    /// Email's settings, for `GET /api/v1/channels`; empty until [`AppState::with_email`].
+    pub email: Arc<EmailSettings>,
 }
 
 impl AppState {
@@ -51,6 +61,7 @@ impl AppState {
             outbox,
             translator: Arc::new(crate::api::translation::Translator::default()),
             sla: Arc::default(),
+            email: Arc::default(),
         }
     }
 
@@ -67,6 +78,13 @@ impl AppState {
     }
 
     /// The `[chat]` settings in place of the defaults.
+    /// The email settings, as `GET /api/v1/channels` shows them (the receiver, pollers and
+    /// sender themselves are started from the same configuration).
+    pub fn with_email(mut self, email: EmailSettings) -> Self {
+        self.email = Arc::new(email);
+        self
+    }
+
     pub fn with_chat_settings(mut self, settings: crate::chat::ChatSettings) -> Self {
         self.chat.settings = Arc::new(settings);
         self

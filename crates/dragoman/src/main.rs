@@ -529,6 +529,11 @@ async fn serve(mut config: Config, with_demo: bool) -> Result<()> {
     .await?;
     let state = dragoman_server::app_state(store, config.settings, Arc::new(analyzer))
         .with_chat_settings(config.chat)
+        .with_email(dragoman_server::state::EmailSettings {
+            smtp_in: config.smtp_in.clone(),
+            imap: config.imap.clone(),
+            smtp_out: config.smtp_out.clone(),
+        })
         .with_sla(config.sla)
         .with_marketplaces(config.shopify.as_ref(), config.ebay.as_ref(), |name| std::env::var(name).ok())
         .map_err(anyhow::Error::msg)?;

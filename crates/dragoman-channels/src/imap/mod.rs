@@ -91,6 +91,13 @@ pub struct ImapMailboxConfig {
     pub ca_file: Option<PathBuf>,
 }
 
+impl ImapMailboxConfig {
+    /// The name the mailbox's read position is stored under: `name`, or `user@host/folder`.
+    pub fn mailbox_name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| format!("{}@{}/{}", self.user, self.host, self.folder))
+    }
+}
+
 impl Default for ImapMailboxConfig {
     fn default() -> Self {
         Self {
@@ -158,7 +165,7 @@ pub struct ImapMailbox {
 impl ImapMailbox {
     /// Checks the entry and resolves the password (from `password_env` if so configured).
     pub fn new(config: ImapMailboxConfig) -> Result<Self, ImapError> {
-        let name = config.name.clone().unwrap_or_else(|| format!("{}@{}/{}", config.user, config.host, config.folder));
+        let name = config.mailbox_name();
         let invalid = |reason: String| ImapError::Config { mailbox: name.clone(), reason };
         if config.host.trim().is_empty() || config.user.is_empty() {
             return Err(invalid("`host` and `user` are required".into()));

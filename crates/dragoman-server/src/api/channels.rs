@@ -1,5 +1,6 @@
-//! `GET /api/v1/channels`: the marketplace and shop connections this server runs, with their
-//! settings as configured; secrets show as `***` (set) or `null` (missing), never in clear.
+//! `GET /api/v1/channels`: the channels this server runs (email in and out, the marketplaces
+//! and the shop, live chat), with their settings as configured and how far each poll has read;
+//! secrets show as `***` (set) or `null` (missing), never in clear.
 
 use crate::auth::Principal;
 use crate::error::ApiResult;
@@ -56,5 +57,75 @@ async fn list(State(state): State<AppState>, who: Principal) -> ApiResult<Json<V
             }),
         });
     }
+    email(&state, &mut channels).await?;
+    let chat = &state.chat.settings;
+    channels.push(ChannelInfo {
+        channel: "chat",
+        settings: json!({
+            "widget": "/chat/widget.js",
+            "allowed_origins": chat.allowed_origins,
+            "online_minutes": chat.online_minutes,
+            "max_message_chars": chat.max_message_chars,
+        }),
+    });
     Ok(Json(channels))
+}
+
+async fn email(state: &AppState, channels: &mut Vec<ChannelInfo>) -> ApiResult<()> {
+    let email = &state.email;
+    if let Some(listen) = email.smtp_in.listen {
+        let smtp = &email.smtp_in;
+        channels.push(ChannelInfo {
+            channel: "email_smtp_in",
+            settings: json!({
+                "listen": listen.to_string(),
+                "hostname": smtp.hostname,
+                "domains": smtp.domains,
+                "max_message_bytes": smtp.max_message_bytes,
+                "starttls": smtp.cert.is_some() && smtp.key.is_some(),
+            }),
+        });
+    }
+    for mailbox in &email.imap {
+        let name = mailbox.mailbox_name();
+        let cursor = state.store.mailbox_cursor(&name).await?;
+        channels.push(ChannelInfo {
+            channel: "email_imap",
+            settings: json!({
+                "name": name,
+                "host": mailbox.host,
+                "port": mailbox.port,
+                "tls": format!("{:?}", mailbox.tls).to_lowercase(),
+                "user": mailbox.user,
+                "password": secret_set(mailbox.password.is_some() || mailbox.password_env.as_deref().is_some_and(env_set)),
+                "folder": mailbox.folder,
+                "poll_secs": mailbox.poll_secs,
+                "uid_validity": cursor.map(|c| c.uid_validity),
+                "last_uid": cursor.map(|c| c.last_uid),
+            }),
+        });
+    }
+    if let Some(smtp) = &email.smtp_out {
+        channels.push(ChannelInfo {
+            channel: "email_smtp_out",
+            settings: json!({
+                "host": smtp.host,
+                "port": smtp.port,
+                "tls": format!("{:?}", smtp.tls).to_lowercase(),
+                "username": smtp.username,
+                "password": secret_set(env_set(&smtp.password_env)),
+                "from": smtp.from,
+                "amazon_from": smtp.amazon_from,
+            }),
+        });
+    }
+    Ok(())
+}
+
+fn env_set(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty())
+}
+
+fn secret_set(set: bool) -> Option<&'static str> {
+    set.then_some("***")
 }

@@ -50,3 +50,49 @@ async fn dead_jobs_are_visible_and_can_be_retried() {
     let (status, err) = app.get("/api/v1/jobs?state=zombie").await;
     assert_eq!((status, error_code(&err)), (400, "bad_request"));
 }
+
+/// Email's settings are listed for an admin with how far each mailbox has been read, and no
+/// secret appears, whether given in the file or by environment variable name.
+#[tokio::test]
+async fn channels_list_email_settings_without_secrets() {
+    use dragoman_channels::imap::ImapMailboxConfig;
+    use dragoman_channels::secret::Secret;
+    use dragoman_channels::smtp_out::SmtpOutConfig;
+    use dragoman_server::state::EmailSettings;
+    use dragoman_store::{MailboxCursor, MailboxStore};
+
+    const IMAP_PASSWORD: &str = "imap-hunter2";
+    let email = EmailSettings {
+        smtp_in: dragoman_channels::smtp_in::SmtpInConfig {
+            listen: Some("127.0.0.1:2525".parse().unwrap()),
+            domains: vec!["lumenhaus-store.com".into()],
+            ..Default::default()
+        },
+        imap: vec![ImapMailboxConfig {
+            name: Some("support".into()),
+            host: "imap.example.com".into(),
+            user: "support@lumenhaus-store.com".into(),
+            password: Some(Secret::new(IMAP_PASSWORD)),
+            ..Default::default()
+        }],
+        smtp_out: Some(SmtpOutConfig {
+            host: "smtp.example.com".into(),
+            from: "support@lumenhaus-store.com".into(),
+            password_env: "DRAGOMAN_TEST_UNSET_SMTP_PASSWORD".into(),
+            ..Default::default()
+        }),
+    };
+    let app = spawn_app_built(Default::default(), |state| state.with_email(email)).await;
+    let cursor = MailboxCursor { uid_validity: 7, last_uid: 42 };
+    app.state.store.advance_mailbox("support", cursor, now()).await.unwrap();
+
+    let (status, channels) = app.get("/api/v1/channels").await;
+    assert_eq!(status, 200, "{channels}");
+    let find = |name: &str| channels.as_array().unwrap().iter().find(|c| c["channel"] == name).cloned().unwrap();
+    assert_eq!(find("email_smtp_in")["settings"]["domains"], json!(["lumenhaus-store.com"]));
+    let imap = find("email_imap")["settings"].clone();
+    assert_eq!((&imap["password"], &imap["last_uid"], &imap["uid_validity"]), (&json!("***"), &json!(42), &json!(7)));
+    assert_eq!(find("email_smtp_out")["settings"]["password"], json!(null), "the variable is not set");
+    assert_eq!(find("chat")["settings"]["widget"], "/chat/widget.js");
+    assert!(!channels.to_string().contains(IMAP_PASSWORD), "{channels}");
+}
