@@ -59,7 +59,7 @@ async fn channels_list_email_settings_without_secrets() {
     use dragoman_channels::secret::Secret;
     use dragoman_channels::smtp_out::SmtpOutConfig;
     use dragoman_server::state::EmailSettings;
-    use dragoman_store::{MailboxCursor, MailboxStore};
+    use dragoman_store::MailboxCursor;
 
     const IMAP_PASSWORD: &str = "imap-hunter2";
     let email = EmailSettings {
