@@ -90,9 +90,19 @@ fn demo_server_answers_with_its_login() {
         let r = client.post(format!("{base}/api/v1/auth/login")).json(&login).send().await.unwrap();
         assert_eq!(r.status(), 200);
         let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-        let r =
-            client.get(format!("{base}/api/v1/conversations?limit=200")).header("cookie", cookie).send().await.unwrap();
-        r.json::<serde_json::Value>().await.unwrap()
+        // Languages are detected by the enrichment jobs, which run after start (translation
+        // makes them take a while): wait for them, up to two minutes.
+        let mut listed = serde_json::Value::Null;
+        for _ in 0..240 {
+            let url = format!("{base}/api/v1/conversations?limit=200");
+            let r = client.get(url).header("cookie", &cookie).send().await.unwrap();
+            listed = r.json::<serde_json::Value>().await.unwrap();
+            if languages(&listed).len() >= 8 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        listed
     });
     server.kill().unwrap();
     let output = server.wait_with_output().unwrap();
