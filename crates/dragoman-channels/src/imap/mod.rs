@@ -53,7 +53,7 @@ pub const MAX_ATTEMPTS: u32 = 5;
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// How the connection to the IMAP server is secured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ImapTls {
     /// TLS from the first byte (port 993).

@@ -34,7 +34,7 @@ use std::time::Duration;
 pub const CHANNELS: &[Channel] = &[Channel::Email, Channel::Amazon, Channel::Shopify];
 
 /// How the connection to the relay is protected.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TlsMode {
     /// Plain connection upgraded with STARTTLS, which must succeed (submission, port 587).

@@ -95,7 +95,7 @@ async fn email(state: &AppState, channels: &mut Vec<ChannelInfo>) -> ApiResult<(
                 "name": name,
                 "host": mailbox.host,
                 "port": mailbox.port,
-                "tls": format!("{:?}", mailbox.tls).to_lowercase(),
+                "tls": mailbox.tls,
                 "user": mailbox.user,
                 "password": secret_set(mailbox.password.is_some() || mailbox.password_env.as_deref().is_some_and(env_set)),
                 "folder": mailbox.folder,
@@ -111,7 +111,7 @@ async fn email(state: &AppState, channels: &mut Vec<ChannelInfo>) -> ApiResult<(
             settings: json!({
                 "host": smtp.host,
                 "port": smtp.port,
-                "tls": format!("{:?}", smtp.tls).to_lowercase(),
+                "tls": smtp.tls,
                 "username": smtp.username,
                 "password": secret_set(env_set(&smtp.password_env)),
                 "from": smtp.from,

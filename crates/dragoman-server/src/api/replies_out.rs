@@ -66,9 +66,8 @@ async fn send_reply(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     who.require(Role::Agent)?;
     let conversation = state.store.get_conversation(ConversationId(id)).await?;
-    let accept_altered_spans = request.accept_altered_spans;
     let reply = match request.preview_id {
-        Some(preview_id) => previewed(&state, &conversation, preview_id, request, accept_altered_spans).await?,
+        Some(preview_id) => previewed(&state, &conversation, preview_id, request).await?,
         None => written(&conversation, request)?,
     };
     if reply.body.trim().is_empty() {
@@ -104,7 +103,6 @@ async fn previewed(
     conversation: &Conversation,
     preview_id: i64,
     request: ReplyRequest,
-    accept_altered_spans: bool,
 ) -> ApiResult<NewReply> {
     if request.original_text.is_some() || request.original_language.is_some() || request.language.is_some() {
         return Err(ApiError::Unprocessable(
@@ -120,7 +118,7 @@ async fn previewed(
         )));
     }
     let altered = altered_spans(&previewed.preview.spans);
-    if !altered.is_empty() && !accept_altered_spans {
+    if !altered.is_empty() && !request.accept_altered_spans {
         return Err(ApiError::Unprocessable(format!(
             "the translation in preview {preview_id} changed or lost {}; correct the reply, or check the \
              text and send with `accept_altered_spans: true`",

@@ -2,35 +2,16 @@ use crate::helpers::*;
 use dragoman_core::Role;
 use serde_json::json;
 
-async fn login(app: &TestApp, email: &str, password: &str) -> (u16, serde_json::Value, Option<String>) {
-    let r = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("dragoman_session="))
-        .map(|v| v.split(';').next().unwrap().to_owned());
-    let (status, body) = status_json(r).await;
-    (status, body, cookie)
-}
-
 #[tokio::test]
 async fn session_login_with_csrf_protection() {
     let app = spawn_app().await;
     let agent = app.create_agent("li.na@example.com", Role::Agent, "a long password").await;
-    let (status, body, _) = login(&app, "li.na@example.com", "wrong password").await;
+    let (status, body, _) = app.login("li.na@example.com", "wrong password").await;
     assert_eq!((status, error_code(&body)), (401, "unauthorized"));
-    let (status, _, _) = login(&app, "nobody@example.com", "a long password").await;
+    let (status, _, _) = app.login("nobody@example.com", "a long password").await;
     assert_eq!(status, 401);
 
-    let (status, body, cookie) = login(&app, "li.na@example.com", "a long password").await;
+    let (status, body, cookie) = app.login("li.na@example.com", "a long password").await;
     assert_eq!(status, 200, "{body}");
     let cookie = cookie.expect("session cookie set");
     let csrf = body["csrf_token"].as_str().unwrap().to_owned();

@@ -325,20 +325,6 @@ async fn bad_frames_and_limits_are_refused_clearly() {
     assert!(huge.frame().await.is_none(), "an oversized frame closes the connection");
 }
 
-async fn login(app: &TestApp, email: &str, password: &str) -> (String, String) {
-    let r = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-    let (status, body) = status_json(r).await;
-    assert_eq!(status, 200, "{body}");
-    (cookie, body["csrf_token"].as_str().unwrap().to_owned())
-}
-
 #[tokio::test]
 async fn nobody_online_means_leave_your_email_and_a_heartbeat_changes_that() {
     let app = chat_app(shop_settings()).await;
@@ -368,7 +354,9 @@ async fn nobody_online_means_leave_your_email_and_a_heartbeat_changes_that() {
     let (status, body) = app.post_json("/api/v1/chat/presence", &json!({})).await;
     assert_eq!((status, error_code(&body)), (422, "unprocessable"), "{body}");
     let agent = app.create_agent("rui@lumenhaus.example", Role::Agent, "a long password").await;
-    let (cookie, csrf) = login(&app, "rui@lumenhaus.example", "a long password").await;
+    let (status, body, cookie) = app.login("rui@lumenhaus.example", "a long password").await;
+    assert_eq!(status, 200, "{body}");
+    let (cookie, csrf) = (cookie.unwrap(), body["csrf_token"].as_str().unwrap().to_owned());
     let r = app
         .client
         .post(app.url("/api/v1/chat/presence"))

@@ -93,6 +93,26 @@ pub async fn app_token(store: &Arc<dyn Store>, role: Role) -> String {
 }
 
 impl TestApp {
+    /// Signs in through `/api/v1/auth/login`: the status, the body and the session cookie.
+    pub async fn login(&self, email: &str, password: &str) -> (u16, serde_json::Value, Option<String>) {
+        let r = self
+            .client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("dragoman_session="))
+            .map(|v| v.split(';').next().unwrap().to_owned());
+        let (status, body) = status_json(r).await;
+        (status, body, cookie)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

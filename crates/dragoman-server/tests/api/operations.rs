@@ -92,7 +92,13 @@ async fn channels_list_email_settings_without_secrets() {
     assert_eq!(find("email_smtp_in")["settings"]["domains"], json!(["lumenhaus-store.com"]));
     let imap = find("email_imap")["settings"].clone();
     assert_eq!((&imap["password"], &imap["last_uid"], &imap["uid_validity"]), (&json!("***"), &json!(42), &json!(7)));
-    assert_eq!(find("email_smtp_out")["settings"]["password"], json!(null), "the variable is not set");
+    assert_eq!(imap["tls"], "tls", "named as in the configuration");
+    let smtp_out = find("email_smtp_out")["settings"].clone();
+    assert_eq!(
+        (&smtp_out["password"], &smtp_out["tls"]),
+        (&json!(null), &json!("starttls")),
+        "the variable is not set"
+    );
     assert_eq!(find("chat")["settings"]["widget"], "/chat/widget.js");
     assert!(!channels.to_string().contains(IMAP_PASSWORD), "{channels}");
 }

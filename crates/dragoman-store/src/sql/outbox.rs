@@ -340,16 +340,8 @@ impl OutboxStore for Impl {
             .execute(&mut *tx)
             .await?;
         if let Some(id) = external_id {
-            sqlx::query("UPDATE messages SET external_id = $1, rfc_message_id = $1 WHERE id = $2")
-                .bind(id)
-                .bind(reply.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| {
-                    on_violation(e, UniqueViolation, || {
-                        StoreError::Conflict(format!("another message of this channel already has the id {id}"))
-                    })
-                })?;
+            // Before sending, the id is the planned Message-ID: threading finds the buyer's answer by it.
+            record_external_id(&mut tx, reply, id, "external_id = $1, rfc_message_id = $1").await?;
         }
         let delivery = delivery_row(&mut tx, reply).await?.delivery()?;
         tx.commit().await?;
@@ -367,16 +359,7 @@ impl OutboxStore for Impl {
             .execute(&mut *tx)
             .await?;
         if let Some(id) = external_id {
-            sqlx::query("UPDATE messages SET external_id = $1 WHERE id = $2")
-                .bind(id)
-                .bind(reply.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| {
-                    on_violation(e, UniqueViolation, || {
-                        StoreError::Conflict(format!("another message of this channel already has the id {id}"))
-                    })
-                })?;
+            record_external_id(&mut tx, reply, id, "external_id = $1").await?;
         }
         settle_job(&mut tx, row.job_id, JobState::Done, None, now).await?;
         let delivery = delivery_row(&mut tx, reply).await?.delivery()?;
@@ -530,4 +513,20 @@ impl Impl {
         tx.commit().await?;
         Ok(delivery)
     }
+}
+
+/// Stores the channel's id of a reply (`columns` sets them from `$1`); another message of the
+/// channel with that id is a conflict.
+async fn record_external_id(conn: &mut Conn, reply: MessageId, id: &str, columns: &'static str) -> Result<()> {
+    sqlx::query(&format!("UPDATE messages SET {columns} WHERE id = $2"))
+        .bind(id)
+        .bind(reply.0)
+        .execute(conn)
+        .await
+        .map_err(|e| {
+            on_violation(e, UniqueViolation, || {
+                StoreError::Conflict(format!("another message of this channel already has the id {id}"))
+            })
+        })?;
+    Ok(())
 }
